@@ -1,0 +1,61 @@
+# calsync — two commands on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+SWIFT ?= swift
+export PATH := /opt/swift/usr/bin:$(PATH)
+
+SYSTEM_PACKAGES := libsqlite3-dev libssl-dev libyaml-dev libcurl4-openssl-dev
+DEBUG_BIN = $(shell $(SWIFT) build --show-bin-path)
+RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path)
+
+.PHONY: all deps build release test test-long bench demo schema clean
+
+all: build
+
+## deps: install missing system packages (apt-get, non-interactive, only when missing)
+deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+	@python3 -c 'import jsonschema, yaml' 2>/dev/null || python3 -m pip install -q jsonschema pyyaml
+	@command -v $(SWIFT) >/dev/null || { echo "error: swift not found (install the Swift 6 toolchain at /opt/swift or put swift on PATH)"; exit 1; }
+
+## build: debug build of every product
+build: deps
+	$(SWIFT) build
+
+## release: optimized build
+release: deps
+	$(SWIFT) build -c release
+
+## test: the whole test suite (heavy suites at their small size)
+test: build
+	CALSYNC_BIN=$(DEBUG_BIN)/calsync $(SWIFT) test --skip-build 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+
+## test-long: the heavy suites at full size
+test-long: build
+	CALSYNC_BIN=$(DEBUG_BIN)/calsync CALSYNC_TEST_SIZE=long $(SWIFT) test --skip-build
+
+## bench: speed and memory figures, printed
+bench: release
+	$(RELEASE_BIN)/calsync-bench --calsync $(RELEASE_BIN)/calsync
+
+## demo: validate the sample manifests, show what a broken manifest looks like, print the schema's kinds
+demo: build
+	@bin=$(DEBUG_BIN)/calsync; set -e; \
+	echo "== calsync validate manifests/"; $$bin validate manifests/; echo; \
+	echo "== calsync validate on a manifest with mistakes (exit code 1 expected)"; \
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	cp -r manifests "$$tmp/"; \
+	sed -i 's/syncDirection: to_external/syncDirection: to-external/; s/syncInterval: 30m/syncInterval: 30s/' "$$tmp/manifests/tenants/acme.yaml"; \
+	sed -i 's/tenant: globex$$/tenant: globx/' "$$tmp/manifests/tenants/globex.yaml"; \
+	(cd "$$tmp" && $$bin validate manifests/) || echo "(exit code $$?)"; echo; \
+	echo "== calsync schema (kinds)"; $$bin schema | python3 -c 'import json,sys; d=json.load(sys.stdin); print(", ".join(d["$$defs"].keys()))'
+
+schema: build
+	$(DEBUG_BIN)/calsync schema > calsync.schema.json
+
+clean:
+	rm -rf .build .build-* .calsync status calsync.schema.json

@@ -1,0 +1,38 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "calsync",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "calsync", targets: ["calsync"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+    ],
+    targets: [
+        .target(name: "CalsyncModel"),
+        .target(
+            name: "CalsyncManifest",
+            dependencies: ["CalsyncModel", .product(name: "Yams", package: "Yams")]
+        ),
+        .target(
+            name: "CalsyncCLI",
+            dependencies: [
+                "CalsyncModel", "CalsyncManifest",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .executableTarget(name: "calsync", dependencies: ["CalsyncCLI"]),
+        .executableTarget(name: "calsync-bench", dependencies: ["CalsyncModel", "CalsyncTesting"]),
+        .target(name: "CalsyncTesting"),
+        .testTarget(
+            name: "CalsyncManifestTests",
+            dependencies: ["CalsyncModel", "CalsyncManifest", "CalsyncTesting", .product(name: "Yams", package: "Yams")]
+        ),
+        .testTarget(name: "CalsyncCLITests", dependencies: ["CalsyncModel", "CalsyncTesting"]),
+    ]
+)

@@ -1,0 +1,30 @@
+import ArgumentParser
+
+/// The `calsync` command tree.
+public struct Calsync: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "calsync",
+        abstract: "Declarative GitOps reconciler for Google Calendar and Microsoft Outlook sync.",
+        discussion: """
+            Manifests under manifests/ declare tenants, calendar providers and notification channels.
+            `calsync validate` checks them, `calsync schema` prints their JSON Schema.
+            """,
+        version: CalsyncVersion.current,
+        subcommands: [ValidateCommand.self, SchemaCommand.self]
+    )
+
+    public init() {}
+}
+
+/// The version printed by `calsync --version`.
+public enum CalsyncVersion {
+    public static let current = "0.1.0"
+}
+
+extension Calsync {
+    /// Runs the command line of this process and exits with its code.
+    public static func entryPoint() async {
+        let command: any AsyncParsableCommand.Type = Calsync.self
+        await command.main()
+    }
+}

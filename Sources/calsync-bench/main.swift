@@ -1,0 +1,115 @@
+import CalsyncTesting
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `make bench`: speed and memory figures of calsync's commands, printed.
+
+struct Measurement {
+    var seconds: Double
+    var peakRSSMiB: Double
+    var exitCode: Int32
+}
+
+/// Runs a command with its output discarded and returns its wall time and peak resident memory.
+func measure(_ executable: String, _ arguments: [String]) -> Measurement {
+    var pid: pid_t = 0
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0)
+    posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+    let argv = ([executable] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    let start = ContinuousClock.now
+    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+    posix_spawn_file_actions_destroy(&actions)
+    guard spawned == 0 else { return Measurement(seconds: 0, peakRSSMiB: 0, exitCode: -1) }
+    var status: Int32 = 0
+    var usage = rusage()
+    wait4(pid, &status, 0, &usage)
+    let elapsed = ContinuousClock.now - start
+    let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    return Measurement(seconds: seconds, peakRSSMiB: Double(usage.ru_maxrss) / 1024, exitCode: (status >> 8) & 0xFF)
+}
+
+/// Writes `files` manifest files declaring `tenants` tenants with `providersPerTenant` providers each.
+func generateManifests(in directory: String, files: Int, tenants: Int, providersPerTenant: Int) throws {
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    for file in 0..<files {
+        var text = ""
+        for tenant in stride(from: file, to: tenants, by: files) {
+            text += """
+                apiVersion: calsync/v1
+                kind: Tenant
+                metadata: { name: tenant-\(tenant) }
+                spec:
+                  displayName: Tenant \(tenant)
+                  oauthApps:
+                    google:
+                      clientId: \(tenant).apps.googleusercontent.com
+                      clientSecret: { env: TENANT_\(tenant)_GOOGLE_SECRET }
+                      redirectUri: http://127.0.0.1:8765/oauth/callback
+                    microsoft:
+                      clientId: 00000000-0000-0000-0000-\(String(format: "%012d", tenant))
+                      redirectUri: http://127.0.0.1:8765/oauth/callback
+
+                """
+            for provider in 0..<providersPerTenant {
+                let vendor = provider % 2 == 0 ? "google" : "microsoft"
+                text += """
+                    ---
+                    apiVersion: calsync/v1
+                    kind: CalendarProvider
+                    metadata: { name: provider-\(provider), tenant: tenant-\(tenant) }
+                    spec:
+                      vendor: \(vendor)
+                      calendarId: \(vendor == "google" ? "primary" : "calendar")
+                      syncDirection: bidirectional
+                      conflictPolicy: newest
+                      window: { pastDays: 30, futureDays: 365 }
+                      syncInterval: 15m
+
+                    """
+            }
+            text += "---\n"
+        }
+        try text.write(toFile: "\(directory)/tenants-\(file).yaml", atomically: false, encoding: .utf8)
+    }
+}
+
+func report(_ name: String, _ runs: [Measurement], target: String) {
+    let times = runs.map(\.seconds).sorted()
+    let median = times[times.count / 2]
+    let rss = runs.map(\.peakRSSMiB).max() ?? 0
+    print(
+        String(
+            format: "%-44@ median %.3f s (min %.3f, max %.3f, %d runs), peak RSS %.1f MiB   target: %@",
+            name as NSString, median, times.first ?? 0, times.last ?? 0, runs.count, rss, target as NSString))
+}
+
+var calsync = RepositoryPaths.path(".build/release/calsync")
+var arguments = CommandLine.arguments.dropFirst()
+while let argument = arguments.popFirst() {
+    if argument == "--calsync", let path = arguments.popFirst() { calsync = path }
+}
+
+let workspace = NSTemporaryDirectory() + "calsync-bench-" + UUID().uuidString
+defer { try? FileManager.default.removeItem(atPath: workspace) }
+
+print("calsync benchmarks (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
+do {
+    let manifests = workspace + "/manifests"
+    try generateManifests(in: manifests, files: 1_000, tenants: 1_000, providersPerTenant: 3)
+    let check = measure(calsync, ["validate", manifests])
+    guard check.exitCode == 0 else {
+        print("validate of the generated manifests failed with exit code \(check.exitCode)")
+        exit(1)
+    }
+    let runs = (0..<5).map { _ in measure(calsync, ["validate", manifests]) }
+    report("validate: 1,000 files, 1,000 tenants, 3,000 providers", runs, target: "< 1 s, < 150 MB")
+} catch {
+    print("benchmark failed: \(error)")
+    exit(1)
+}

@@ -1,0 +1,3 @@
+import CalsyncCLI
+
+await Calsync.entryPoint()
