@@ -1,6 +1,9 @@
 // swift-tools-version:6.0
 import PackageDescription
 
+/// Our own targets build in Swift 6 language mode with every warning an error.
+let strict: [SwiftSetting] = [.unsafeFlags(["-warnings-as-errors"])]
+
 let package = Package(
     name: "calsync",
     platforms: [.macOS(.v14)],
@@ -13,10 +16,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
     ],
     targets: [
-        .target(name: "CalsyncModel"),
+        .target(name: "CalsyncModel", swiftSettings: strict),
         .target(
             name: "CalsyncManifest",
-            dependencies: ["CalsyncModel", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CalsyncModel", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
         ),
         .target(
             name: "CalsyncCLI",
@@ -24,15 +28,17 @@ let package = Package(
                 "CalsyncModel", "CalsyncManifest",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-            ]
+            ],
+            swiftSettings: strict
         ),
-        .executableTarget(name: "calsync", dependencies: ["CalsyncCLI"]),
-        .executableTarget(name: "calsync-bench", dependencies: ["CalsyncModel", "CalsyncTesting"]),
-        .target(name: "CalsyncTesting"),
+        .executableTarget(name: "calsync", dependencies: ["CalsyncCLI"], swiftSettings: strict),
+        .executableTarget(name: "calsync-bench", dependencies: ["CalsyncModel", "CalsyncTesting"], swiftSettings: strict),
+        .target(name: "CalsyncTesting", swiftSettings: strict),
         .testTarget(
             name: "CalsyncManifestTests",
-            dependencies: ["CalsyncModel", "CalsyncManifest", "CalsyncTesting", .product(name: "Yams", package: "Yams")]
+            dependencies: ["CalsyncModel", "CalsyncManifest", "CalsyncTesting", .product(name: "Yams", package: "Yams")],
+            swiftSettings: strict
         ),
-        .testTarget(name: "CalsyncCLITests", dependencies: ["CalsyncModel", "CalsyncTesting"]),
+        .testTarget(name: "CalsyncCLITests", dependencies: ["CalsyncModel", "CalsyncTesting"], swiftSettings: strict),
     ]
 )
