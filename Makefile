@@ -31,11 +31,13 @@ release: deps
 	$(SWIFT) build -c release
 
 ## test: the whole test suite (heavy suites at their small size)
-test: build
-	CALSYNC_BIN=$(DEBUG_BIN)/calsync $(SWIFT) test --skip-build 2>&1 | tee .build/test.log; exit $${PIPESTATUS[0]}
+test: deps
+	$(SWIFT) build --build-tests
+	CALSYNC_BIN=$(DEBUG_BIN)/calsync $(SWIFT) test --skip-build
 
 ## test-long: the heavy suites at full size
-test-long: build
+test-long: deps
+	$(SWIFT) build --build-tests
 	CALSYNC_BIN=$(DEBUG_BIN)/calsync CALSYNC_TEST_SIZE=long $(SWIFT) test --skip-build
 
 ## bench: speed and memory figures, printed

@@ -87,16 +87,8 @@ struct Fields {
             wrongType(node, key, expected: .integer, fix: "Write a whole number from \(range.lowerBound) to \(range.upperBound)")
             return nil
         }
-        guard range.contains(value) else {
-            context.report(
-                Diagnostic(
-                    .outOfRange, at: node.location(in: context.file),
-                    what: "\(fieldPath(key)) of \(owner) is \(value)",
-                    why: "\(fieldPath(key)) must be from \(range.lowerBound) to \(range.upperBound)",
-                    fix: "Choose a value from \(range.lowerBound) to \(range.upperBound)"))
-            return nil
-        }
-        return Located(value: value, location: node.location(in: context.file))
+        let located = Located(value: value, location: node.location(in: context.file))
+        return within(range, located, key, shown: "\(value)", noun: "a value")
     }
 
     func duration(_ key: String, in range: ClosedRange<SpecDuration>? = nil, allowSign: Bool = false)
@@ -112,16 +104,22 @@ struct Fields {
                     fix: "Write a duration such as 15m"))
             return nil
         }
-        if let range, !range.contains(duration) {
-            context.report(
-                Diagnostic(
-                    .outOfRange, at: located.location,
-                    what: "\(fieldPath(key)) \"\(located.value)\" of \(owner) is out of range",
-                    why: "\(fieldPath(key)) must be from \(range.lowerBound) to \(range.upperBound)",
-                    fix: "Choose a duration from \(range.lowerBound) to \(range.upperBound)"))
-            return nil
-        }
-        return Located(value: duration, location: located.location)
+        let parsed = Located(value: duration, location: located.location)
+        guard let range else { return parsed }
+        return within(range, parsed, key, shown: "\"\(located.value)\"", noun: "a duration")
+    }
+
+    /// `value` when it lies in `range`; otherwise nil, after reporting it out of range.
+    private func within<Value: Comparable & CustomStringConvertible>(
+        _ range: ClosedRange<Value>, _ value: Located<Value>, _ key: String, shown: String, noun: String
+    ) -> Located<Value>? {
+        guard !range.contains(value.value) else { return value }
+        context.report(
+            Diagnostic(
+                .outOfRange, at: value.location, what: "\(fieldPath(key)) \(shown) of \(owner) is out of range",
+                why: "\(fieldPath(key)) must be from \(range.lowerBound) to \(range.upperBound)",
+                fix: "Choose \(noun) from \(range.lowerBound) to \(range.upperBound)"))
+        return nil
     }
 
     func choice<Choice: RawRepresentable & CaseIterable>(
