@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         .target(name: "CalsyncModel", swiftSettings: strict),
@@ -23,9 +24,16 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "CalsyncState",
+            dependencies: ["CalsyncModel", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strict
+        ),
+        .target(name: "CalsyncExecutor", dependencies: ["CalsyncModel"], swiftSettings: strict),
+        .target(name: "CalsyncStatus", dependencies: ["CalsyncModel"], swiftSettings: strict),
+        .target(
             name: "CalsyncCLI",
             dependencies: [
-                "CalsyncModel", "CalsyncManifest",
+                "CalsyncModel", "CalsyncManifest", "CalsyncState", "CalsyncExecutor", "CalsyncStatus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],

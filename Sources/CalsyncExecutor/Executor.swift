@@ -1,0 +1,136 @@
+import CalsyncModel
+import Foundation
+
+/// Applies a plan to the state, one provider at a time, each provider's changes in one transaction.
+///
+/// Apply follows the plan: it never re-plans and never reads `reason`. One provider's failure is
+/// recorded on that provider and does not stop the others.
+public struct Executor: Sendable {
+    /// How the run treats deletes.
+    public struct Options: Sendable {
+        /// Deletes run only when allowed (a saved plan or `reconcile` allows them).
+        public var allowDelete: Bool
+        /// More provider deletes than this in one run delete nothing; nil for no budget.
+        public var maxProviderDeletes: Int?
+
+        public init(allowDelete: Bool, maxProviderDeletes: Int? = nil) {
+            self.allowDelete = allowDelete
+            self.maxProviderDeletes = maxProviderDeletes
+        }
+    }
+
+    public let store: any StateStore
+    public let vendor: (any VendorActions)?
+    public let now: Date
+
+    public init(store: any StateStore, vendor: (any VendorActions)?, now: Date) {
+        self.store = store
+        self.vendor = vendor
+        self.now = now
+    }
+
+    /// Applies `plan` against `snapshot` (the state it was made from).
+    public func apply(_ plan: Plan, snapshot: StateSnapshot, options: Options) async throws -> ApplyReport {
+        var report = ApplyReport()
+        let desiredTenants = Dictionary(uniqueKeysWithValues: plan.desired.tenants.map { ($0.name, $0) })
+        for change in plan.tenants where change.change != .delete {
+            guard let name = TenantName(rawValue: change.name), let spec = desiredTenants[name] else { continue }
+            try store.apply(.recordTenant(spec))
+        }
+        let desiredChannels = Dictionary(uniqueKeysWithValues: plan.desired.channels.map { ($0.name, $0) })
+        for change in plan.channels {
+            guard let name = ChannelName(rawValue: change.name) else { continue }
+            if change.change == .delete {
+                try store.apply(.removeChannel(name))
+            } else if let spec = desiredChannels[name] {
+                try store.apply(.recordChannel(spec))
+            }
+        }
+
+        let states = Dictionary(uniqueKeysWithValues: snapshot.providers.map { ($0.ref, $0) })
+        let specs = Dictionary(uniqueKeysWithValues: plan.desired.providers.map { ($0.ref, $0) })
+        let cards = try store.cards()
+        let deletes = plan.actions.filter { $0.action == .delete }
+        let overBudget = options.maxProviderDeletes.map { deletes.count > $0 } ?? false
+
+        var byProvider: [(ProviderRef, [PlannedAction])] = []
+        for action in plan.actions {
+            if let last = byProvider.last, last.0 == action.ref {
+                byProvider[byProvider.count - 1].1.append(action)
+            } else {
+                byProvider.append((action.ref, [action]))
+            }
+        }
+        for (ref, actions) in byProvider {
+            if let delete = actions.first(where: { $0.action == .delete }) {
+                if let state = states[ref], state.applied.protect {
+                    report.blocked.append(
+                        BlockedItem(ref: ref, reason: .protected, fix: "set `protect: false` on it and apply once, then remove it"))
+                } else if overBudget {
+                    report.blocked.append(
+                        BlockedItem(
+                            ref: ref, reason: .deleteBudgetExceeded,
+                            fix: "\(deletes.count) provider deletes exceed --max-provider-deletes \(options.maxProviderDeletes ?? 0); raise it to confirm"))
+                } else if !options.allowDelete {
+                    report.blocked.append(
+                        BlockedItem(ref: ref, reason: .deleteNotAllowed, fix: "rerun with --allow-delete, or apply a saved plan"))
+                } else {
+                    try store.apply(.deleteProvider(ref))
+                    report.applied.append(delete)
+                }
+                continue
+            }
+            guard let spec = specs[ref] ?? states[ref]?.applied else { continue }
+            do {
+                try await applyProvider(ref, actions, spec: spec, existing: states[ref], previousCard: cards[ref], into: &report)
+            } catch {
+                report.failed.append(FailedItem(ref: ref, message: "\(error)"))
+            }
+        }
+        for change in plan.tenants where change.change == .delete {
+            guard let name = TenantName(rawValue: change.name) else { continue }
+            try store.apply(.retireTenant(name))
+        }
+        return report
+    }
+
+    private func applyProvider(
+        _ ref: ProviderRef, _ actions: [PlannedAction], spec: ProviderSpec, existing: ProviderState?,
+        previousCard: ProviderCardState?, into report: inout ApplyReport
+    ) async throws {
+        var state = existing ?? ProviderState(ref: ref, applied: spec)
+        var pending: [ActionKind] = []
+        for action in actions {
+            switch action.action {
+            case .create:
+                report.applied.append(action)
+            case .update:
+                if state.applied != spec {
+                    state.generation += 1
+                    state.applied = spec
+                }
+                if spec.enabled { state.isActive = true }
+                report.applied.append(action)
+            case .disable:
+                state.isActive = false
+                report.applied.append(action)
+            case .authorize:
+                pending.append(.authorize)
+                report.blocked.append(
+                    BlockedItem(ref: ref, reason: .authorizationRequired, fix: "run `calsync authorize \(ref)`"))
+            case .registerWebhook, .renewWebhook, .sync:
+                if let vendor {
+                    state = try await vendor.perform(action, on: state)
+                    report.applied.append(action)
+                } else {
+                    pending.append(action.action)
+                    report.pending.append(action)
+                }
+            case .delete:
+                break
+            }
+        }
+        let card = ProviderCards.card(for: state, pending: pending, previous: previousCard, now: now)
+        try store.apply(.recordProvider(state, card: card))
+    }
+}

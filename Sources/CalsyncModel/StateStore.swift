@@ -1,0 +1,37 @@
+/// One write the executor asks of the state: each is committed in a transaction of its own.
+public enum StateChange: Sendable, Hashable {
+    /// Records a tenant as applied (created or updated).
+    case recordTenant(TenantSpec)
+    /// The tenant left the manifests: it is no longer declared, its schedule is kept.
+    case retireTenant(TenantName)
+    /// Records a notification channel as applied.
+    case recordChannel(ChannelSpec)
+    /// The channel left the manifests.
+    case removeChannel(ChannelName)
+    /// Records a provider's new state (create, update, disable, or the outcome of a vendor action).
+    case recordProvider(ProviderState, card: ProviderCardState)
+    /// Deletes a provider: its webhook record, mappings and credential go; entries stay.
+    case deleteProvider(ProviderRef)
+}
+
+/// The parts of a provider's card that must survive between runs so status files do not churn.
+public struct ProviderCardState: Sendable, Hashable, Codable {
+    public var ready: Condition
+    public var pendingActions: [ActionKind]
+
+    public init(ready: Condition, pendingActions: [ActionKind]) {
+        self.ready = ready
+        self.pendingActions = pendingActions
+    }
+}
+
+/// Where calsync's actual state lives. The SQLite store is the one implementation today; a
+/// PostgreSQL one can follow without the planner or the executor changing.
+public protocol StateStore: Sendable {
+    /// Everything a plan depends on, read in one transaction.
+    func snapshot() throws -> StateSnapshot
+    /// The cards of every provider, as last recorded.
+    func cards() throws -> [ProviderRef: ProviderCardState]
+    /// Commits one change atomically; the serial grows when what a plan depends on changed.
+    func apply(_ change: StateChange) throws
+}

@@ -1,0 +1,240 @@
+import CalsyncModel
+import Foundation
+import GRDB
+
+/// The state in one SQLite file (WAL, migrations applied on open, one writer), behind `StateStore`.
+///
+/// Opened once per process, at the composition root.
+public struct SQLiteStateStore: StateStore {
+    /// How a command opens the state.
+    public enum Mode: Sendable {
+        /// Creates the file and applies migrations (writers).
+        case readWrite
+        /// Never creates or migrates; an older schema is an error (readers).
+        case readOnly
+    }
+
+    public let path: String
+    private let pool: DatabasePool
+
+    /// Opens the database at `path`.
+    ///
+    /// - Throws: `StateError` (`.missing` for a read-only open of a file that does not exist,
+    ///   `.needsMigration`, `.tooNew`, `.io`).
+    public init(path: String, mode: Mode) throws {
+        self.path = path
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.foreignKeysEnabled = true
+        configuration.label = "calsync-state"
+        switch mode {
+        case .readOnly:
+            guard FileManager.default.fileExists(atPath: path) else {
+                throw StateError(.missing, "no state database at \"\(path)\". Run `calsync reconcile` (or `apply`) first, or name the state with --state.")
+            }
+            configuration.readonly = true
+        case .readWrite:
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StateError(.io, "cannot open the state database \"\(path)\": \(error)")
+        }
+        let migrator = Self.migrator
+        do {
+            switch mode {
+            case .readWrite:
+                if try pool.read({ try migrator.hasBeenSuperseded($0) }) {
+                    throw StateError(.tooNew, "the state database \"\(path)\" was written by a newer calsync. Upgrade calsync.")
+                }
+                try migrator.migrate(pool)
+            case .readOnly:
+                let (superseded, completed) = try pool.read { db in
+                    (try migrator.hasBeenSuperseded(db), try migrator.hasCompletedMigrations(db))
+                }
+                if superseded {
+                    throw StateError(.tooNew, "the state database \"\(path)\" was written by a newer calsync. Upgrade calsync.")
+                }
+                if !completed {
+                    throw StateError(.needsMigration, "the state database \"\(path)\" has an older schema. Run `calsync state migrate`.")
+                }
+            }
+        } catch let error as StateError {
+            throw error
+        } catch {
+            throw StateError(.io, "cannot migrate the state database \"\(path)\": \(error)")
+        }
+    }
+
+    // MARK: - Reading
+
+    public func snapshot() throws -> StateSnapshot {
+        try read { db in
+            let serial = try Int64.fetchOne(db, sql: "SELECT serial FROM meta WHERE id = 1") ?? 0
+            let entryCounts = try Dictionary(
+                uniqueKeysWithValues: Row.fetchAll(db, sql: "SELECT tenant, COUNT(*) AS n FROM entry GROUP BY tenant").map {
+                    (row: Row) -> (String, Int) in (row["tenant"], row["n"])
+                })
+            let tenants = try Row.fetchAll(db, sql: "SELECT spec FROM tenant WHERE isDeclared = 1 ORDER BY name").map {
+                TenantState(applied: try Self.decode(TenantSpec.self, $0["spec"]), entryCount: 0)
+            }.map { tenant -> TenantState in
+                var tenant = tenant
+                tenant.entryCount = entryCounts[tenant.name.rawValue] ?? 0
+                return tenant
+            }
+            let mappingCounts = try Dictionary(
+                uniqueKeysWithValues: Row.fetchAll(
+                    db, sql: "SELECT tenant || '/' || provider AS ref, COUNT(*) AS n FROM mapping GROUP BY tenant, provider"
+                ).map { (row: Row) -> (String, Int) in (row["ref"], row["n"]) })
+            let providers = try Row.fetchAll(db, sql: "SELECT state FROM provider ORDER BY tenant, name").map {
+                var state = try Self.decode(ProviderState.self, $0["state"])
+                state.mappingCount = mappingCounts[state.ref.description] ?? state.mappingCount
+                return state
+            }
+            let channels = try Row.fetchAll(db, sql: "SELECT spec FROM channel ORDER BY name").map {
+                try Self.decode(ChannelSpec.self, $0["spec"])
+            }
+            return StateSnapshot(serial: serial, tenants: tenants, providers: providers, channels: channels)
+        }
+    }
+
+    public func cards() throws -> [ProviderRef: ProviderCardState] {
+        try read { db in
+            var cards: [ProviderRef: ProviderCardState] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT tenant, name, card FROM provider") {
+                guard let ref = ProviderRef("\(row["tenant"] as String)/\(row["name"] as String)") else { continue }
+                cards[ref] = try Self.decode(ProviderCardState.self, row["card"])
+            }
+            return cards
+        }
+    }
+
+    /// The serial alone.
+    public func serial() throws -> Int64 {
+        try read { try Int64.fetchOne($0, sql: "SELECT serial FROM meta WHERE id = 1") ?? 0 }
+    }
+
+    /// Whether the state records nothing at all (no tenant, provider or channel, declared or not).
+    public func isEmpty() throws -> Bool {
+        try read { db in
+            try Int.fetchOne(
+                db, sql: "SELECT (SELECT COUNT(*) FROM tenant) + (SELECT COUNT(*) FROM provider) + (SELECT COUNT(*) FROM channel)"
+            ) == 0
+        }
+    }
+
+    /// `PRAGMA integrity_check`: "ok" when the file is sound.
+    public func integrityCheck() throws -> String {
+        try read { try String.fetchOne($0, sql: "PRAGMA integrity_check") ?? "" }
+    }
+
+    // MARK: - Writing
+
+    public func apply(_ change: StateChange) throws {
+        try write { db in
+            switch change {
+            case .recordTenant(let spec):
+                let json = try Self.encode(spec)
+                let existing = try Row.fetchOne(db, sql: "SELECT spec, isDeclared FROM tenant WHERE name = ?", arguments: [spec.name.rawValue])
+                guard existing?["spec"] != json || existing?["isDeclared"] != true else { return }
+                try db.execute(
+                    sql: """
+                        INSERT INTO tenant (name, spec, isDeclared) VALUES (?, ?, 1)
+                        ON CONFLICT(name) DO UPDATE SET spec = excluded.spec, isDeclared = 1
+                        """, arguments: [spec.name.rawValue, json])
+                try Self.bumpSerial(db)
+            case .retireTenant(let name):
+                try db.execute(sql: "UPDATE tenant SET isDeclared = 0 WHERE name = ? AND isDeclared = 1", arguments: [name.rawValue])
+                if db.changesCount > 0 { try Self.bumpSerial(db) }
+            case .recordChannel(let spec):
+                let json = try Self.encode(spec)
+                let existing = try String.fetchOne(db, sql: "SELECT spec FROM channel WHERE name = ?", arguments: [spec.name.rawValue])
+                guard existing != json else { return }
+                try db.execute(
+                    sql: "INSERT INTO channel (name, spec) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET spec = excluded.spec",
+                    arguments: [spec.name.rawValue, json])
+                try Self.bumpSerial(db)
+            case .removeChannel(let name):
+                try db.execute(sql: "DELETE FROM channel WHERE name = ?", arguments: [name.rawValue])
+                if db.changesCount > 0 { try Self.bumpSerial(db) }
+            case .recordProvider(let state, let card):
+                let json = try Self.encode(state)
+                let cardJSON = try Self.encode(card)
+                let existing = try Row.fetchOne(
+                    db, sql: "SELECT state, card FROM provider WHERE tenant = ? AND name = ?",
+                    arguments: [state.ref.tenant.rawValue, state.ref.provider.rawValue])
+                let stateChanged = existing?["state"] != json
+                guard stateChanged || existing?["card"] != cardJSON else { return }
+                try db.execute(
+                    sql: """
+                        INSERT INTO provider (tenant, name, state, card) VALUES (?, ?, ?, ?)
+                        ON CONFLICT(tenant, name) DO UPDATE SET state = excluded.state, card = excluded.card
+                        """,
+                    arguments: [state.ref.tenant.rawValue, state.ref.provider.rawValue, json, cardJSON])
+                if stateChanged { try Self.bumpSerial(db) }
+            case .deleteProvider(let ref):
+                let arguments: StatementArguments = [ref.tenant.rawValue, ref.provider.rawValue]
+                try db.execute(sql: "DELETE FROM mapping WHERE tenant = ? AND provider = ?", arguments: arguments)
+                try db.execute(sql: "DELETE FROM provider WHERE tenant = ? AND name = ?", arguments: arguments)
+                if db.changesCount > 0 { try Self.bumpSerial(db) }
+            }
+        }
+    }
+
+    /// Writes a consistent copy of the database to `destination` (SQLite online backup).
+    public func backup(to destination: String) throws {
+        do {
+            let target = try DatabaseQueue(path: destination)
+            try pool.backup(to: target)
+        } catch {
+            throw StateError(.io, "cannot back up the state to \"\(destination)\": \(error)")
+        }
+    }
+
+    // MARK: - Helpers
+
+    private static func bumpSerial(_ db: Database) throws {
+        try db.execute(sql: "UPDATE meta SET serial = serial + 1 WHERE id = 1")
+    }
+
+    private func read<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try pool.read(body)
+        } catch let error as StateError {
+            throw error
+        } catch {
+            throw StateError(.io, "cannot read the state database \"\(path)\": \(error)")
+        }
+    }
+
+    private func write(_ body: (Database) throws -> Void) throws {
+        do {
+            try pool.write(body)
+        } catch let error as StateError {
+            throw error
+        } catch {
+            throw StateError(.io, "cannot write the state database \"\(path)\": \(error)")
+        }
+    }
+
+    static let encoder: JSONEncoder = {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        encoder.dateEncodingStrategy = .iso8601
+        return encoder
+    }()
+
+    static func encode<T: Encodable>(_ value: T) throws -> String {
+        String(decoding: try encoder.encode(value), as: UTF8.self)
+    }
+
+    static func decode<T: Decodable>(_ type: T.Type, _ text: String) throws -> T {
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        return try decoder.decode(type, from: Data(text.utf8))
+    }
+}
