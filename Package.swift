@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
     ],
     targets: [
         .target(name: "CalsyncModel", swiftSettings: strict),
@@ -33,7 +34,7 @@ let package = Package(
         .target(
             name: "CalsyncCLI",
             dependencies: [
-                "CalsyncModel", "CalsyncManifest", "CalsyncState", "CalsyncExecutor", "CalsyncStatus",
+                "CalsyncModel", "CalsyncManifest", "CalsyncPlanner", "CalsyncState", "CalsyncExecutor", "CalsyncStatus",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -42,11 +43,21 @@ let package = Package(
         .executableTarget(name: "calsync", dependencies: ["CalsyncCLI"], swiftSettings: strict),
         .executableTarget(name: "calsync-bench", dependencies: ["CalsyncModel", "CalsyncTesting"], swiftSettings: strict),
         .target(name: "CalsyncTesting", swiftSettings: strict),
+        .target(
+            name: "CalsyncPlanner",
+            dependencies: ["CalsyncModel", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "CalsyncManifestTests",
             dependencies: ["CalsyncModel", "CalsyncManifest", "CalsyncTesting", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
         .testTarget(name: "CalsyncCLITests", dependencies: ["CalsyncModel", "CalsyncTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "CalsyncPlannerTests",
+            dependencies: ["CalsyncModel", "CalsyncPlanner", "CalsyncTesting"],
+            swiftSettings: strict
+        ),
     ]
 )
