@@ -7,10 +7,14 @@ public struct Calsync: AsyncParsableCommand {
         abstract: "Declarative GitOps reconciler for Google Calendar and Microsoft Outlook sync.",
         discussion: """
             Manifests under manifests/ declare tenants, calendar providers and notification channels.
-            `calsync validate` checks them, `calsync schema` prints their JSON Schema.
+            `calsync validate` checks them, `calsync plan` shows what `calsync apply` or `calsync reconcile`
+            would do, `calsync status` prints the provider cards.
             """,
         version: CalsyncVersion.current,
-        subcommands: [ValidateCommand.self, SchemaCommand.self]
+        subcommands: [
+            ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ReconcileCommand.self, DriftCommand.self,
+            StatusCommand.self, StateCommand.self, SchemaCommand.self,
+        ]
     )
 
     public init() {}

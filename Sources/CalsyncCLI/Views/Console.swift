@@ -10,7 +10,7 @@ struct Console: Sendable {
             && environment["TERM"] != "dumb"
     }
 
-    func output(_ text: String) { write(text + "\n", to: .standardOutput) }
+    func output(_ text: String, terminator: String = "\n") { write(text + terminator, to: .standardOutput) }
     func error(_ text: String) { write(text + "\n", to: .standardError) }
 
     private func write(_ text: String, to handle: FileHandle) {

@@ -1,0 +1,128 @@
+import ArgumentParser
+import CalsyncExecutor
+import CalsyncManifest
+import CalsyncModel
+import CalsyncPlanner
+import CalsyncState
+import CalsyncStatus
+import Foundation
+
+/// The composition root of one command: configuration, clock, manifests, state and views, built once.
+struct Runtime {
+    let environment: [String: String]
+    let console: Console
+    let configuration: Configuration
+
+    init(config: ConfigOptions, tenant: String? = nil) throws {
+        environment = ProcessEnvironment.current
+        console = Console(environment: environment)
+        configuration = try config.resolve(tenant: tenant, environment: environment, console: console)
+    }
+
+    /// calsync's clock: the system clock shifted by `CALSYNC_CLOCK_OFFSET`.
+    var now: Date { Date().addingTimeInterval(TimeInterval(configuration.clockOffset.seconds)) }
+
+    var planOptions: PlanOptions {
+        PlanOptions(
+            webhooksEnabled: configuration.webhookBaseURL != nil, webhookRenewBefore: configuration.webhookRenewBefore)
+    }
+
+    /// The desired state, or exit 1 after printing every diagnostic.
+    func loadManifests(_ paths: [String]) throws -> DesiredState {
+        let set = ManifestLoader.load(paths: paths.isEmpty ? ["manifests/"] : paths)
+        let view = DiagnosticsView(console: console)
+        view.render(set.diagnostics)
+        guard let desired = set.desired, !set.hasErrors else {
+            console.error(view.summary(set.diagnostics))
+            throw ExitCode(1)
+        }
+        return desired
+    }
+
+    /// Opens the state for reading; nil when the file does not exist yet (never created here).
+    func openReadOnly() throws -> SQLiteStateStore? {
+        guard FileManager.default.fileExists(atPath: configuration.statePath) else { return nil }
+        return try failing { try SQLiteStateStore(path: configuration.statePath, mode: .readOnly) }
+    }
+
+    func openReadWrite() throws -> SQLiteStateStore {
+        try failing { try SQLiteStateStore(path: configuration.statePath, mode: .readWrite) }
+    }
+
+    /// Takes the run lock, or exits 4 naming the holder.
+    func lock(command: String, timeout: Duration?) async throws -> StateLock {
+        let holder = LockHolder(
+            id: UUID().uuidString.prefix(8).lowercased(), command: command, pid: ProcessInfo.processInfo.processIdentifier,
+            host: ProcessInfo.processInfo.hostName, since: Date())
+        do {
+            return try await StateLock.acquire(databasePath: configuration.statePath, holder: holder, timeout: timeout)
+        } catch let error as StateError {
+            console.error("error: \(error.message)")
+            throw ExitCode(error.isRetryable ? 4 : 1)
+        }
+    }
+
+    /// Runs `body`, turning a `StateError` into its message and exit code 1.
+    func failing<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let error as StateError {
+            console.error("error: \(error.message)")
+            throw ExitCode(error.isRetryable ? 4 : 1)
+        }
+    }
+
+    /// Runs `body`, turning a `StateError` into its message and exit code 1 (4 for a held lock).
+    func failing<T>(_ body: () async throws -> T) async throws -> T {
+        do {
+            return try await body()
+        } catch let error as StateError {
+            console.error("error: \(error.message)")
+            throw ExitCode(error.isRetryable ? 4 : 1)
+        }
+    }
+
+    /// The active tenant must be known to the state; naming another tenant's provider is `Forbidden`.
+    func checkScope(_ ref: ProviderRef, snapshot: StateSnapshot) throws {
+        if let tenant = configuration.tenant, tenant != ref.tenant {
+            console.error("error: Forbidden: \(ref) belongs to tenant \"\(ref.tenant)\", not the active tenant \"\(tenant)\". Use --tenant \(ref.tenant).")
+            throw ExitCode(1)
+        }
+    }
+
+    /// Provider cards of everything in state, with drift and pending actions from `plan`.
+    func statusCards(store: SQLiteStateStore, plan: Plan?) throws -> [ProviderStatus] {
+        let snapshot = try failing { try store.snapshot() }
+        let cards = try failing { try store.cards() }
+        var driftByProvider: [ProviderRef: [Drift]] = [:]
+        for action in plan?.actions ?? [] where driftByProvider[action.ref] == nil {
+            driftByProvider[action.ref] = action.drift
+        }
+        return snapshot.providers.map { state in
+            let card = cards[state.ref] ?? ProviderCards.card(for: state, pending: [], previous: nil, now: now)
+            return ProviderStatus(
+                state: state, card: card, connection: ProviderCards.connection(for: state),
+                drift: driftByProvider[state.ref] ?? [])
+        }
+    }
+
+    func writeStatus(_ cards: [ProviderStatus]) throws {
+        do {
+            try StatusWriter(directory: configuration.statusDir).write(cards)
+        } catch {
+            console.error("error: cannot write status files to \"\(configuration.statusDir)\": \(error)")
+            throw ExitCode(1)
+        }
+    }
+
+    /// Lists what needs a person on stderr.
+    func reportBlocked(_ report: ApplyReport) {
+        for item in report.blocked { console.error("blocked: \(item)") }
+        for item in report.failed { console.error("failed: \(item)") }
+    }
+}
+
+/// Parses a duration flag value into whole seconds.
+func SpecDurationArgument(_ text: String) -> Int64? {
+    SpecDuration(parsing: text).map(\.seconds)
+}

@@ -1,0 +1,102 @@
+import CalsyncModel
+import CalsyncStatus
+
+/// `calsync status -o table`: one line per provider card.
+enum StatusTable {
+    static func render(_ cards: [ProviderStatus]) -> String {
+        guard !cards.isEmpty else { return "No providers in the state." }
+        let header = ["PROVIDER", "VENDOR", "DIRECTION", "CONNECTION", "OAUTH", "READY", "LAST SYNC", "PENDING"]
+        let rows = cards.map { card in
+            [
+                card.ref.description, card.vendor.rawValue, card.syncDirection.rawValue, card.connectionStatus.rawValue,
+                card.oauth.rawValue, card.ready.map { "\($0.status.rawValue) \($0.reason.rawValue)" } ?? "-",
+                card.lastSync.map { "\($0.result.rawValue) \(StatusYAML.timestamp($0.at))" } ?? "never",
+                card.pendingActions.map(\.rawValue).joined(separator: ",").isEmpty
+                    ? "-" : card.pendingActions.map(\.rawValue).joined(separator: ","),
+            ]
+        }
+        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
+        func line(_ cells: [String]) -> String {
+            zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
+                .trimmingTrailingSpaces()
+        }
+        return ([line(header)] + rows.map(line)).joined(separator: "\n")
+    }
+}
+
+/// `calsync status -o json`: `{"providers": [card, ...]}`, as the HTTP API serves it.
+enum StatusJSON {
+    static func render(_ cards: [ProviderStatus]) -> String {
+        JSONValue.object([("providers", .array(cards.map(card)))]).rendered()
+    }
+
+    static func card(_ card: ProviderStatus) -> JSONValue {
+        func optional(_ value: JSONValue?) -> JSONValue { value ?? .null }
+        return .object([
+            ("tenant", .string(card.ref.tenant.rawValue)),
+            ("name", .string(card.ref.provider.rawValue)),
+            ("vendor", .string(card.vendor.rawValue)),
+            ("observedGeneration", .int(card.observedGeneration)),
+            ("connectionStatus", .string(card.connectionStatus.rawValue)),
+            ("oauth", .string(card.oauth.rawValue)),
+            ("syncDirection", .string(card.syncDirection.rawValue)),
+            (
+                "lastSync",
+                optional(card.lastSync.map {
+                    .object([
+                        ("at", .string(StatusYAML.timestamp($0.at))), ("result", .string($0.result.rawValue)),
+                        ("pulled", .int($0.pulled)), ("pushed", .int($0.pushed)), ("deleted", .int($0.deleted)),
+                        ("conflicts", .int($0.conflicts)),
+                    ])
+                })
+            ),
+            (
+                "webhook",
+                optional(card.webhook.map {
+                    .object([
+                        ("state", .string($0.isAlive ? "Active" : "Missing")),
+                        ("expiresAt", .string(StatusYAML.timestamp($0.expiresAt))),
+                    ])
+                })
+            ),
+            (
+                "conditions",
+                .array(card.conditions.map {
+                    .object([
+                        ("type", .string($0.type.rawValue)), ("status", .string($0.status.rawValue)),
+                        ("reason", .string($0.reason.rawValue)), ("message", .string($0.message)),
+                        ("lastTransitionTime", .string(StatusYAML.timestamp($0.lastTransitionTime))),
+                    ])
+                })
+            ),
+            ("error", optional(card.error.map(JSONValue.string))),
+            (
+                "conflicts",
+                .array(card.conflicts.map {
+                    .object([
+                        ("mapping", .string($0.mapping)), ("entry", .string($0.entry)),
+                        ("externalId", .string($0.externalId)), ("detectedAt", .string(StatusYAML.timestamp($0.detectedAt))),
+                    ])
+                })
+            ),
+            (
+                "drift",
+                .array(card.drift.map {
+                    .object([
+                        ("kind", .string($0.kind.rawValue)), ("detail", .string($0.detail)),
+                        ("repair", .string($0.repair.rawValue)),
+                    ])
+                })
+            ),
+            ("pendingActions", .array(card.pendingActions.map { .string($0.rawValue) })),
+        ])
+    }
+}
+
+extension String {
+    func trimmingTrailingSpaces() -> String {
+        var text = self
+        while text.hasSuffix(" ") { text.removeLast() }
+        return text
+    }
+}
