@@ -53,7 +53,14 @@ let package = Package(
             dependencies: ["CalsyncModel", "CalsyncManifest", "CalsyncTesting", .product(name: "Yams", package: "Yams")],
             swiftSettings: strict
         ),
-        .testTarget(name: "CalsyncCLITests", dependencies: ["CalsyncModel", "CalsyncTesting"], swiftSettings: strict),
+        .testTarget(
+            name: "CalsyncCLITests", dependencies: ["CalsyncModel", "CalsyncState", "CalsyncTesting"], swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CalsyncStateTests",
+            dependencies: ["CalsyncModel", "CalsyncState", "CalsyncExecutor", "CalsyncTesting"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "CalsyncPlannerTests",
             dependencies: ["CalsyncModel", "CalsyncPlanner", "CalsyncTesting"],

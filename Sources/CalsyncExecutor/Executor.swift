@@ -103,6 +103,7 @@ public struct Executor: Sendable {
         for action in actions {
             switch action.action {
             case .create:
+                state.isActive = spec.enabled
                 report.applied.append(action)
             case .update:
                 if state.applied != spec {

@@ -6,21 +6,26 @@ enum StatusTable {
     static func render(_ cards: [ProviderStatus]) -> String {
         guard !cards.isEmpty else { return "No providers in the state." }
         let header = ["PROVIDER", "VENDOR", "DIRECTION", "CONNECTION", "OAUTH", "READY", "LAST SYNC", "PENDING"]
-        let rows = cards.map { card in
-            [
-                card.ref.description, card.vendor.rawValue, card.syncDirection.rawValue, card.connectionStatus.rawValue,
-                card.oauth.rawValue, card.ready.map { "\($0.status.rawValue) \($0.reason.rawValue)" } ?? "-",
-                card.lastSync.map { "\($0.result.rawValue) \(StatusYAML.timestamp($0.at))" } ?? "never",
-                card.pendingActions.map(\.rawValue).joined(separator: ",").isEmpty
-                    ? "-" : card.pendingActions.map(\.rawValue).joined(separator: ","),
-            ]
-        }
+        let rows = cards.map(row)
         let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
         func line(_ cells: [String]) -> String {
             zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
                 .trimmingTrailingSpaces()
         }
         return ([line(header)] + rows.map(line)).joined(separator: "\n")
+    }
+}
+
+extension StatusTable {
+    static func row(_ card: ProviderStatus) -> [String] {
+        let ready = card.ready.map { "\($0.status.rawValue) \($0.reason.rawValue)" } ?? "-"
+        let lastSync = card.lastSync.map { "\($0.result.rawValue) \(StatusYAML.timestamp($0.at))" } ?? "never"
+        let pending = card.pendingActions.map(\.rawValue).joined(separator: ",")
+        let cells: [String] = [
+            card.ref.description, card.vendor.rawValue, card.syncDirection.rawValue, card.connectionStatus.rawValue,
+            card.oauth.rawValue, ready, lastSync, pending.isEmpty ? "-" : pending,
+        ]
+        return cells
     }
 }
 
