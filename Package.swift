@@ -41,7 +41,9 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(name: "calsync", dependencies: ["CalsyncCLI"], swiftSettings: strict),
-        .executableTarget(name: "calsync-bench", dependencies: ["CalsyncModel", "CalsyncTesting"], swiftSettings: strict),
+        .executableTarget(
+            name: "calsync-bench", dependencies: ["CalsyncModel", "CalsyncState", "CalsyncTesting"], swiftSettings: strict
+        ),
         .target(name: "CalsyncTesting", swiftSettings: strict),
         .target(
             name: "CalsyncPlanner",

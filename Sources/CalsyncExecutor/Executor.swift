@@ -132,6 +132,8 @@ public struct Executor: Sendable {
             }
         }
         let card = ProviderCards.card(for: state, pending: pending, previous: previousCard, now: now)
+        // A converged provider costs no write transaction at all.
+        guard state != existing || card != previousCard else { return }
         try store.apply(.recordProvider(state, card: card))
     }
 }

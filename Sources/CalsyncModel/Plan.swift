@@ -183,7 +183,7 @@ public struct Plan: Sendable, Hashable, Codable {
     /// SHA-256 of the normalized manifests' canonical JSON; `apply` refuses the plan when it differs.
     public var manifestDigest: String
     public var createdAt: Date
-    /// Ordered by tenant, provider, then `ActionKind.order`; deletes of a tenant's providers last.
+    /// Ordered by tenant, provider name, then `ActionKind.order`.
     public var actions: [PlannedAction]
     public var tenants: [ObjectChange]
     public var channels: [ObjectChange]

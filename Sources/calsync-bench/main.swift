@@ -1,3 +1,4 @@
+import CalsyncState
 import CalsyncTesting
 import Foundation
 
@@ -14,7 +15,7 @@ struct Measurement {
 }
 
 /// Runs a command with its output discarded and returns its wall time and peak resident memory.
-func measure(_ executable: String, _ arguments: [String]) -> Measurement {
+func measure(_ executable: String, _ arguments: [String], in directory: String? = nil) -> Measurement {
     var pid: pid_t = 0
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
@@ -22,6 +23,9 @@ func measure(_ executable: String, _ arguments: [String]) -> Measurement {
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
+    let previous = FileManager.default.currentDirectoryPath
+    if let directory { _ = FileManager.default.changeCurrentDirectoryPath(directory) }
+    defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
     let start = ContinuousClock.now
     let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
     posix_spawn_file_actions_destroy(&actions)
@@ -92,7 +96,9 @@ func report(_ name: String, _ runs: [Measurement], target: String) {
 var calsync = RepositoryPaths.path(".build/release/calsync")
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
-    if argument == "--calsync", let path = arguments.popFirst() { calsync = path }
+    if argument == "--calsync", let path = arguments.popFirst() {
+        calsync = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    }
 }
 
 let workspace = NSTemporaryDirectory() + "calsync-bench-" + UUID().uuidString
@@ -109,6 +115,35 @@ do {
     }
     let runs = (0..<5).map { _ in measure(calsync, ["validate", manifests]) }
     report("validate: 1,000 files, 1,000 tenants, 3,000 providers", runs, target: "< 1 s, < 150 MB")
+
+    // Offline plan against converged state, at growing sizes: the time should grow linearly.
+    var perProvider: [(Int, Double)] = []
+    for providers in [1_000, 2_000, 5_000, 10_000] {
+        let ws = try Workspace()
+        try ws.writeGeneratedManifests(tenants: providers / 10, providersPerTenant: 10)
+        let setup = measure(calsync, ["reconcile"], in: ws.path)
+        guard setup.exitCode == 3 else {
+            print("reconcile of \(providers) providers failed with exit code \(setup.exitCode)")
+            exit(1)
+        }
+        let plans = (0..<3).map { _ in measure(calsync, ["plan", "--no-refresh"], in: ws.path) }
+        let median = plans.map(\.seconds).sorted()[1]
+        perProvider.append((providers, median))
+        report("plan --no-refresh: \(providers) providers", plans, target: providers == 10_000 ? "< 1 s, < 200 MB" : "linear")
+        if providers == 10_000 {
+            print(String(format: "%-44@ %.3f s for 10,000 providers (%d transactions)", "reconcile from empty state" as NSString, setup.seconds, 11_000))
+            let store = try SQLiteStateStore(path: ws.path + "/.calsync/state.db", mode: .readOnly)
+            let before = try store.serial()
+            let noop = (0..<3).map { _ in measure(calsync, ["reconcile"], in: ws.path) }
+            let after = try store.serial()
+            report("no-op reconcile: 10,000 converged providers", noop, target: "zero state writes")
+            print("    state serial before \(before), after \(after): \(after == before ? "no writes" : "WRITES HAPPENED")")
+        }
+    }
+    if let first = perProvider.first, let last = perProvider.last {
+        let ratio = (last.1 / Double(last.0)) / (first.1 / Double(first.0))
+        print(String(format: "    plan time per provider, 10k vs 1k: %.2fx (1.0 is linear)", ratio))
+    }
 } catch {
     print("benchmark failed: \(error)")
     exit(1)
