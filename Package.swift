@@ -49,6 +49,7 @@ let package = Package(
         .testTarget(
             name: "CalsyncPlannerTests",
             dependencies: ["CalsyncModel", "CalsyncPlanner", "CalsyncTesting"],
+            exclude: ["Snapshots"],
             swiftSettings: strict
         ),
     ]

@@ -79,7 +79,7 @@ public enum PlanMarkdownView {
             let count = counts[group] ?? 0
             let title = "\(group ?? "channels"): \(count) \(count == 1 ? "action" : "actions")"
             text += "\n<details><summary>\(title)</summary>\n\n"
-            text += "| provider | action | reason | details |\n|---|---|---|---|\n"
+            text += "| name | action | reason | details |\n|---|---|---|---|\n"
             text += rows[start..<end].map { $0.text + "\n" }.joined()
             text += "\n</details>\n"
             start = end
@@ -93,11 +93,15 @@ public enum PlanMarkdownView {
         details += action.changes.map(change)
         if let radius = action.blastRadius { details.append("blast radius: " + PlanSummary.blastRadius(radius)) }
         details += action.drift.map { "drift: \($0.kind.rawValue): \(escape($0.detail)) (repair: \($0.repair.rawValue))" }
-        return "| \(action.provider) | \(action.action.rawValue) | \(action.reason.rawValue) | \(details.joined(separator: "<br>")) |"
+        return row([action.provider.rawValue, action.action.rawValue, action.reason.rawValue] + [details.joined(separator: "<br>")])
     }
 
     private static func objectRow(_ noun: String, _ change: ObjectChange) -> String {
-        "| \(noun) \(escape(change.name)) | \(change.change.rawValue) | | \(change.changes.map(self.change).joined(separator: "<br>")) |"
+        row(["\(noun) \(escape(change.name))", change.change.rawValue, "", change.changes.map(self.change).joined(separator: "<br>")])
+    }
+
+    private static func row(_ cells: [String]) -> String {
+        "|" + cells.map { $0.isEmpty ? " |" : " \($0) |" }.joined()
     }
 
     private static func change(_ change: FieldChange) -> String {
