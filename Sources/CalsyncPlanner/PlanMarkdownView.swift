@@ -64,7 +64,8 @@ public enum PlanMarkdownView {
         for line in PlanSummary.objectLines(plan) { text += "\n\(line)\n" }
         text += blocks(head, counts)
         if elided > 0 {
-            text += "\n_… \(elided) \(elided == 1 ? "action" : "actions") elided; the full plan is in the JSON output._\n"
+            text +=
+                "\n_… \(elided) \(elided == 1 ? "action" : "actions") elided; the full plan is in the JSON output._\n"
         }
         text += blocks(tail, counts)
         return text
@@ -92,12 +93,18 @@ public enum PlanMarkdownView {
         if action.action == .authorize { details.append("run `\(PlanSummary.authorizeCommand(action))`") }
         details += action.changes.map(change)
         if let radius = action.blastRadius { details.append("blast radius: " + PlanSummary.blastRadius(radius)) }
-        details += action.drift.map { "drift: \($0.kind.rawValue): \(escape($0.detail)) (repair: \($0.repair.rawValue))" }
-        return row([action.provider.rawValue, action.action.rawValue, action.reason.rawValue] + [details.joined(separator: "<br>")])
+        details += action.drift.map {
+            "drift: \($0.kind.rawValue): \(escape($0.detail)) (repair: \($0.repair.rawValue))"
+        }
+        let cells = [action.provider.rawValue, action.action.rawValue, action.reason.rawValue]
+        return row(cells + [details.joined(separator: "<br>")])
     }
 
     private static func objectRow(_ noun: String, _ change: ObjectChange) -> String {
-        row(["\(noun) \(escape(change.name))", change.change.rawValue, "", change.changes.map(self.change).joined(separator: "<br>")])
+        row([
+            "\(noun) \(escape(change.name))", change.change.rawValue, "",
+            change.changes.map(self.change).joined(separator: "<br>"),
+        ])
     }
 
     private static func row(_ cells: [String]) -> String {

@@ -11,7 +11,9 @@ enum PlanApplier {
             let ref = action.ref
             switch action.action {
             case .create:
-                if let spec = specs[ref] { providers[ref] = ProviderState(ref: ref, applied: spec, isActive: spec.enabled) }
+                if let spec = specs[ref] {
+                    providers[ref] = ProviderState(ref: ref, applied: spec, isActive: spec.enabled)
+                }
             case .update:
                 guard var state = providers[ref], let spec = specs[ref] else { continue }
                 state.applied = spec

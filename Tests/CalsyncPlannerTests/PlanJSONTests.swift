@@ -22,13 +22,19 @@ import Testing
     // Then the top-level and action keys are the spec's, with an ISO 8601 date
     #expect(
         Set(object?.keys.map { $0 } ?? [])
-            == ["formatVersion", "stateSerial", "manifestDigest", "createdAt", "actions", "tenants", "channels", "desired"])
+            == [
+                "formatVersion", "stateSerial", "manifestDigest", "createdAt", "actions", "tenants", "channels",
+                "desired",
+            ])
     #expect(object?["createdAt"] as? String == "2026-11-24T10:00:00Z")
     #expect(object?["stateSerial"] as? Int == 17)
     #expect(object?["formatVersion"] as? Int == 1)
     let actions = object?["actions"] as? [[String: Any]] ?? []
     let delete = actions.first { $0["action"] as? String == "delete" }
-    #expect(Set(delete?.keys.map { $0 } ?? []) == ["tenant", "provider", "action", "reason", "changes", "blastRadius", "drift"])
+    #expect(
+        Set(delete?.keys.map { $0 } ?? []) == [
+            "tenant", "provider", "action", "reason", "changes", "blastRadius", "drift",
+        ])
     let update = actions.first { $0["action"] as? String == "update" }
     let changes = update?["changes"] as? [[String: Any]]
     #expect(changes?.first?["field"] as? String == "enabled")

@@ -15,7 +15,8 @@ private func largePlan(_ count: Int) -> Plan {
             tenant: Fixture.tenant(String(format: "tenant-%03d", index / 100)),
             provider: ProviderName(rawValue: String(format: "provider-%05d", index))!, action: kind, reason: reason,
             changes: kind == .update ? [FieldChange(field: "syncInterval", from: "15m", to: "30m")] : [],
-            blastRadius: kind == .delete ? BlastRadius(webhooks: 1, mappings: 9, entriesKept: 4, vendorEventsKept: 9) : nil)
+            blastRadius: kind == .delete
+                ? BlastRadius(webhooks: 1, mappings: 9, entriesKept: 4, vendorEventsKept: 9) : nil)
     }
     return Plan(stateSerial: 1, manifestDigest: "", createdAt: Fixture.now, actions: actions, desired: DesiredState())
 }
@@ -29,7 +30,8 @@ private func largePlan(_ count: Int) -> Plan {
 
     // Then under 60,000 characters, with the summary, the first and last actions and the elided count
     #expect(text.count < 60_000)
-    #expect(text.hasPrefix("### Plan: 4000 to create, 4000 to update, 4000 to authorize, 4000 to sync, 4000 to delete."))
+    #expect(
+        text.hasPrefix("### Plan: 4000 to create, 4000 to update, 4000 to authorize, 4000 to sync, 4000 to delete."))
     #expect(text.contains("| provider-00000 | create | new |"))
     #expect(text.contains("| provider-19999 | delete | removed_from_manifests |"))
     let elided = text.split(separator: "\n").first { $0.contains("elided") }
