@@ -12,19 +12,21 @@ public enum PlanMarkdownView {
 
     /// Renders `plan` as GitHub-flavoured markdown shorter than `limit` characters.
     ///
+    /// Length is counted in UTF-16 code units, which is never less than the number of characters.
+    ///
     /// - Parameters:
     ///   - plan: The plan.
-    ///   - limit: The exclusive upper bound on the output's length in characters.
+    ///   - limit: The exclusive upper bound on the output's length.
     public static func render(_ plan: Plan, limit: Int = defaultLimit) -> String {
         let rows = self.rows(plan)
         let full = document(plan, head: rows[...], tail: [], elided: 0)
-        if full.count < limit { return full }
+        if full.utf16.count < limit { return full }
         // Keep as many rows as fit, half from the head and half from the tail.
         var low = 0
         var high = rows.count
         while low < high {
             let kept = (low + high + 1) / 2
-            if elidedDocument(plan, rows, kept: kept).count < limit { low = kept } else { high = kept - 1 }
+            if elidedDocument(plan, rows, kept: kept).utf16.count < limit { low = kept } else { high = kept - 1 }
         }
         return elidedDocument(plan, rows, kept: low)
     }

@@ -29,7 +29,7 @@ private func largePlan(_ count: Int) -> Plan {
     let text = PlanMarkdownView.render(plan)
 
     // Then under 60,000 characters, with the summary, the first and last actions and the elided count
-    #expect(text.count < 60_000)
+    #expect(text.utf16.count < 60_000)
     #expect(
         text.hasPrefix("### Plan: 4000 to create, 4000 to update, 4000 to authorize, 4000 to sync, 4000 to delete."))
     #expect(text.contains("| provider-00000 | create | new |"))
@@ -47,7 +47,7 @@ func markdownIsUnderAnyLimit(_ count: Int) {
     let plan = largePlan(count)
     for limit in [2_000, 10_000, 60_000] {
         let text = PlanMarkdownView.render(plan, limit: limit)
-        #expect(text.count < limit, "\(count) actions, limit \(limit)")
+        #expect(text.utf16.count < limit, "\(count) actions, limit \(limit)")
     }
 }
 
