@@ -66,6 +66,7 @@ let package = Package(
         .testTarget(
             name: "CalsyncPlannerTests",
             dependencies: ["CalsyncModel", "CalsyncPlanner", "CalsyncTesting"],
+            exclude: ["Snapshots"],
             swiftSettings: strict
         ),
     ]

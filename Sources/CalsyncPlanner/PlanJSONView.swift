@@ -3,9 +3,10 @@ import Foundation
 
 /// The plan as JSON for machines and for `--out FILE`: stable key order, ISO 8601 dates.
 ///
-/// Keys are sorted and the output is indented; `createdAt` reads `2026-11-24T10:00:00Z`. Optional
-/// values are left out when absent: `blastRadius` appears on `delete` actions only, and a field change's
-/// `from` or `to` is missing when the field was unset. `decode` reads the output back to an equal plan.
+/// Keys are sorted, the output is indented and slashes are not escaped; `createdAt` reads
+/// `2026-11-24T10:00:00Z`. Optional values are left out when absent: `blastRadius` appears on `delete`
+/// actions only, and a field change's `from` or `to` is missing when the field was unset. `decode` reads
+/// the output back to an equal plan.
 public enum PlanJSONView {
     /// Renders `plan` as pretty-printed JSON ending with a newline.
     ///

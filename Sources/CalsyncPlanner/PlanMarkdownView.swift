@@ -12,19 +12,21 @@ public enum PlanMarkdownView {
 
     /// Renders `plan` as GitHub-flavoured markdown shorter than `limit` characters.
     ///
+    /// Length is counted in UTF-16 code units, which is never less than the number of characters.
+    ///
     /// - Parameters:
     ///   - plan: The plan.
-    ///   - limit: The exclusive upper bound on the output's length in characters.
+    ///   - limit: The exclusive upper bound on the output's length.
     public static func render(_ plan: Plan, limit: Int = defaultLimit) -> String {
         let rows = self.rows(plan)
         let full = document(plan, head: rows[...], tail: [], elided: 0)
-        if full.count < limit { return full }
+        if full.utf16.count < limit { return full }
         // Keep as many rows as fit, half from the head and half from the tail.
         var low = 0
         var high = rows.count
         while low < high {
             let kept = (low + high + 1) / 2
-            if elidedDocument(plan, rows, kept: kept).count < limit { low = kept } else { high = kept - 1 }
+            if elidedDocument(plan, rows, kept: kept).utf16.count < limit { low = kept } else { high = kept - 1 }
         }
         return elidedDocument(plan, rows, kept: low)
     }
@@ -64,7 +66,8 @@ public enum PlanMarkdownView {
         for line in PlanSummary.objectLines(plan) { text += "\n\(line)\n" }
         text += blocks(head, counts)
         if elided > 0 {
-            text += "\n_… \(elided) \(elided == 1 ? "action" : "actions") elided; the full plan is in the JSON output._\n"
+            text +=
+                "\n_… \(elided) \(elided == 1 ? "action" : "actions") elided; the full plan is in the JSON output._\n"
         }
         text += blocks(tail, counts)
         return text
@@ -79,7 +82,7 @@ public enum PlanMarkdownView {
             let count = counts[group] ?? 0
             let title = "\(group ?? "channels"): \(count) \(count == 1 ? "action" : "actions")"
             text += "\n<details><summary>\(title)</summary>\n\n"
-            text += "| provider | action | reason | details |\n|---|---|---|---|\n"
+            text += "| name | action | reason | details |\n|---|---|---|---|\n"
             text += rows[start..<end].map { $0.text + "\n" }.joined()
             text += "\n</details>\n"
             start = end
@@ -92,12 +95,22 @@ public enum PlanMarkdownView {
         if action.action == .authorize { details.append("run `\(PlanSummary.authorizeCommand(action))`") }
         details += action.changes.map(change)
         if let radius = action.blastRadius { details.append("blast radius: " + PlanSummary.blastRadius(radius)) }
-        details += action.drift.map { "drift: \($0.kind.rawValue): \(escape($0.detail)) (repair: \($0.repair.rawValue))" }
-        return "| \(action.provider) | \(action.action.rawValue) | \(action.reason.rawValue) | \(details.joined(separator: "<br>")) |"
+        details += action.drift.map {
+            "drift: \($0.kind.rawValue): \(escape($0.detail)) (repair: \($0.repair.rawValue))"
+        }
+        let cells = [action.provider.rawValue, action.action.rawValue, action.reason.rawValue]
+        return row(cells + [details.joined(separator: "<br>")])
     }
 
     private static func objectRow(_ noun: String, _ change: ObjectChange) -> String {
-        "| \(noun) \(escape(change.name)) | \(change.change.rawValue) | | \(change.changes.map(self.change).joined(separator: "<br>")) |"
+        row([
+            "\(noun) \(escape(change.name))", change.change.rawValue, "",
+            change.changes.map(self.change).joined(separator: "<br>"),
+        ])
+    }
+
+    private static func row(_ cells: [String]) -> String {
+        "|" + cells.map { $0.isEmpty ? " |" : " \($0) |" }.joined()
     }
 
     private static func change(_ change: FieldChange) -> String {

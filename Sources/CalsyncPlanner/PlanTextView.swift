@@ -25,11 +25,14 @@ public enum PlanTextView {
                     pad(action.provider.rawValue, providerWidth), pad(action.action.rawValue, actionWidth),
                     action.reason.rawValue,
                 ]
-                var line = "  " + style.symbol(action.action) + style.paint(columns.joined(separator: "  "), action.action)
+                var line =
+                    "  " + style.symbol(action.action) + style.paint(columns.joined(separator: "  "), action.action)
                 if action.action == .authorize { line += "  run: " + PlanSummary.authorizeCommand(action) }
                 lines.append(line)
                 lines += action.changes.map { "      " + style.change($0) }
-                if let radius = action.blastRadius { lines.append("      blast radius: " + PlanSummary.blastRadius(radius)) }
+                if let radius = action.blastRadius {
+                    lines.append("      blast radius: " + PlanSummary.blastRadius(radius))
+                }
                 let isLastOfProvider = index + 1 == group.actions.count || group.actions[index + 1].ref != action.ref
                 if isLastOfProvider {
                     lines += action.drift.map {
@@ -46,8 +49,8 @@ public enum PlanTextView {
     }
 
     private static func objectLines(_ noun: String, _ change: ObjectChange, _ style: Style) -> [String] {
-        ["  " + style.symbol(change.change) + style.paint("\(noun) \(change.name): \(change.change.rawValue)", change.change)]
-            + change.changes.map { "      " + style.change($0) }
+        let headline = style.paint("\(noun) \(change.name): \(change.change.rawValue)", change.change)
+        return ["  " + style.symbol(change.change) + headline] + change.changes.map { "      " + style.change($0) }
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {

@@ -45,7 +45,7 @@ public enum Planner {
         return Plan(
             stateSerial: snapshot.serial,
             manifestDigest: ManifestDigest.digest(of: desired),
-            createdAt: Date(timeIntervalSince1970: (now.timeIntervalSince1970).rounded(.down)),
+            createdAt: Date(timeIntervalSince1970: now.timeIntervalSince1970.rounded(.down)),
             actions: actions,
             tenants: ObjectChanges.tenants(desired: desired.tenants, applied: snapshot.tenants.map(\.applied)),
             channels: ObjectChanges.channels(desired: desired.channels, applied: snapshot.channels),

@@ -125,7 +125,7 @@ struct ProviderPlanner {
         if isCredentialRevoked(state) {
             drift.append(
                 Drift(
-                    kind: .credentialRevoked, detail: "the OAuth credential was revoked or refused (invalid_grant)",
+                    kind: .credentialRevoked, detail: "the OAuth credential was revoked or refused with invalid_grant",
                     repair: .authorize))
         }
         if let observed, observed.isCalendarMissing {

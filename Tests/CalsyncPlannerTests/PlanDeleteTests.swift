@@ -29,7 +29,8 @@ import Testing
     let plan = Fixture.plan(DesiredState(), StateSnapshot(providers: [gone]))
 
     // Then nothing is removed but the mappings
-    #expect(plan.actions.first?.blastRadius == BlastRadius(webhooks: 0, mappings: 3, entriesKept: 0, vendorEventsKept: 3))
+    #expect(
+        plan.actions.first?.blastRadius == BlastRadius(webhooks: 0, mappings: 3, entriesKept: 0, vendorEventsKept: 3))
 }
 
 @Test func onlyDeletesCarryABlastRadius() {

@@ -19,7 +19,8 @@ import Testing
     let plan = Fixture.plan(desired, snapshot)
 
     // Then one line per tenant, with secrets shown only as references
-    #expect(plan.tenants.map { "\($0.name) \($0.change.rawValue)" } == ["acme update", "globex delete", "initech create"])
+    #expect(
+        plan.tenants.map { "\($0.name) \($0.change.rawValue)" } == ["acme update", "globex delete", "initech create"])
     #expect(
         plan.tenants.first?.changes == [
             FieldChange(field: "displayName", from: "acme", to: "Acme Corp"),
@@ -46,14 +47,18 @@ import Testing
     let plan = Fixture.plan(desired, snapshot)
 
     // Then
-    #expect(plan.channels.map { "\($0.name) \($0.change.rawValue)" } == ["old-hook delete", "ops-slack update", "pager create"])
+    #expect(
+        plan.channels.map { "\($0.name) \($0.change.rawValue)" } == [
+            "old-hook delete", "ops-slack update", "pager create",
+        ])
     #expect(
         plan.channels.dropFirst().first?.changes == [
             FieldChange(field: "url", from: "env:OPS_SLACK_WEBHOOK", to: "env:NEW_SLACK_WEBHOOK"),
             FieldChange(field: "secret", from: nil, to: "file:/run/secrets/hmac"),
             FieldChange(
                 field: "events",
-                from: "conflict, error, authorization_required, webhook_renewal_failed, provider_deleted, sync_recovered",
+                from:
+                    "conflict, error, authorization_required, webhook_renewal_failed, provider_deleted, sync_recovered",
                 to: "conflict, error"),
             FieldChange(field: "tenants", from: "*", to: "acme, globex"),
         ])
@@ -62,7 +67,8 @@ import Testing
 @Test func unchangedTenantsAndChannelsAreNotListed() {
     let desired = DesiredState(tenants: [Fixture.tenantSpec("acme")], channels: [Fixture.channelSpec("ops")])
     let snapshot = StateSnapshot(
-        tenants: [TenantState(applied: Fixture.tenantSpec("acme"), entryCount: 9)], channels: [Fixture.channelSpec("ops")])
+        tenants: [TenantState(applied: Fixture.tenantSpec("acme"), entryCount: 9)],
+        channels: [Fixture.channelSpec("ops")])
     let plan = Fixture.plan(desired, snapshot)
     #expect(plan.tenants.isEmpty && plan.channels.isEmpty && plan.actions.isEmpty)
     #expect(!plan.hasChanges)
