@@ -1,0 +1,237 @@
+/// One unfolded iCalendar content line: `NAME;PARAM=VALUE,VALUE:VALUE`.
+///
+/// Covers RFC 5545 section 3.1: unfolding of continuation lines, parameters with quoted and
+/// multiple values, and the TEXT escaping of section 3.3.11.
+struct ContentLine: Sendable, Equatable {
+    /// The property or component keyword, upper-cased (`DTSTART`, `BEGIN`).
+    let name: String
+    /// Parameters by upper-cased name, each with its values in order, quotes removed.
+    let parameters: [String: [String]]
+    /// The raw value after the first unquoted colon; TEXT values are still escaped.
+    let value: String
+    /// The 1-based physical line the content line starts on.
+    let line: Int
+
+    /// The first value of parameter `name`, if present.
+    func parameter(_ name: String) -> String? {
+        parameters[name]?.first
+    }
+
+    /// The value read as TEXT, with `\n`, `\,`, `\;` and `\\` unescaped.
+    var text: String {
+        Self.unescape(value)
+    }
+}
+
+// MARK: - Reading
+
+extension ContentLine {
+    /// Unfolds `text` and parses every content line.
+    ///
+    /// Accepts CRLF or bare LF line ends. A line starting with a space or a tab continues the
+    /// previous one (the first whitespace character is removed). Blank lines are skipped.
+    ///
+    /// - Parameters:
+    ///   - text: The whole file.
+    ///   - fileName: The name used in errors.
+    /// - Returns: The content lines with the physical line each starts on.
+    /// - Throws: `ICalError` for an empty file, control characters, or a malformed line.
+    static func parseAll(_ text: String, fileName: String) throws(ICalError) -> [ContentLine] {
+        var logical: [(text: Substring.UnicodeScalarView, line: Int)] = []
+        var lineNumber = 0
+        var sawContent = false
+        for rawLine in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNumber += 1
+            var physical = rawLine
+            if physical.last == "\r" {
+                physical.removeLast()
+            }
+            if let bad = physical.first(where: isForbiddenControl) {
+                throw ICalError(
+                    fileName: fileName, line: lineNumber, code: .binaryData,
+                    what: "control character U+\(hex(bad.value)) in the file",
+                    why: "an iCalendar file is UTF-8 text",
+                    fix: "Export the calendar again as a .ics text file")
+            }
+            guard let first = physical.first else { continue }
+            sawContent = true
+            if first == " " || first == "\t", !logical.isEmpty {
+                logical[logical.count - 1].text.append(contentsOf: physical.dropFirst())
+            } else {
+                logical.append((Substring.UnicodeScalarView(physical), lineNumber))
+            }
+        }
+        guard sawContent else {
+            throw ICalError(
+                fileName: fileName, line: 1, code: .emptyFile,
+                what: "the file is empty",
+                why: "an iCalendar file holds at least one VCALENDAR",
+                fix: "Check that the right file was given")
+        }
+        var lines: [ContentLine] = []
+        lines.reserveCapacity(logical.count)
+        for entry in logical {
+            do {
+                lines.append(try parse(String(entry.text), line: entry.line))
+            } catch {
+                throw error.located(fileName: fileName, line: entry.line)
+            }
+        }
+        return lines
+    }
+
+    /// Parses one unfolded line.
+    static func parse(_ text: String, line: Int) throws(ValueProblem) -> ContentLine {
+        let scalars = Array(text.unicodeScalars)
+        var index = 0
+        let name = readName(scalars, &index)
+        guard !name.isEmpty else {
+            throw malformed(text, why: "a content line starts with a property name")
+        }
+        var parameters: [String: [String]] = [:]
+        while index < scalars.count, scalars[index] == ";" {
+            index += 1
+            let parameterName = readName(scalars, &index)
+            guard !parameterName.isEmpty, index < scalars.count, scalars[index] == "=" else {
+                throw malformed(text, why: "a parameter is written NAME=VALUE")
+            }
+            index += 1
+            var values: [String] = []
+            repeat {
+                if index < scalars.count, scalars[index] == "," { index += 1 }
+                values.append(try readParameterValue(scalars, &index, line: text))
+            } while index < scalars.count && scalars[index] == ","
+            parameters[parameterName.uppercased(), default: []].append(contentsOf: values)
+        }
+        guard index < scalars.count, scalars[index] == ":" else {
+            throw malformed(text, why: "a content line is NAME[;PARAM=VALUE]:VALUE")
+        }
+        var value = String.UnicodeScalarView()
+        value.append(contentsOf: scalars[(index + 1)...])
+        return ContentLine(name: name.uppercased(), parameters: parameters, value: String(value), line: line)
+    }
+
+    private static func readName(_ scalars: [Unicode.Scalar], _ index: inout Int) -> String {
+        var name = String.UnicodeScalarView()
+        while index < scalars.count, isNameCharacter(scalars[index]) {
+            name.append(scalars[index])
+            index += 1
+        }
+        return String(name)
+    }
+
+    private static func readParameterValue(
+        _ scalars: [Unicode.Scalar], _ index: inout Int, line: String
+    ) throws(ValueProblem) -> String {
+        var value = String.UnicodeScalarView()
+        if index < scalars.count, scalars[index] == "\"" {
+            index += 1
+            while index < scalars.count, scalars[index] != "\"" {
+                value.append(scalars[index])
+                index += 1
+            }
+            guard index < scalars.count else {
+                throw malformed(line, why: "a quoted parameter value ends with a double quote")
+            }
+            index += 1
+        } else {
+            while index < scalars.count, ![";", ":", ","].contains(scalars[index]) {
+                value.append(scalars[index])
+                index += 1
+            }
+        }
+        return String(value)
+    }
+
+    private static func isNameCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        scalar == "-" || (scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)))
+    }
+
+    private static func isForbiddenControl(_ scalar: Unicode.Scalar) -> Bool {
+        (scalar.value < 0x20 && scalar != "\t" && scalar != "\r") || scalar.value == 0x7F
+    }
+
+    private static func malformed(_ line: String, why: String) -> ValueProblem {
+        ValueProblem(
+            code: .malformedLine, what: "malformed content line \"\(line.prefix(60))\"", why: why,
+            fix: "Write the line as NAME[;PARAM=VALUE]:VALUE")
+    }
+
+    private static func hex(_ value: UInt32) -> String {
+        let digits = String(value, radix: 16, uppercase: true)
+        return String(repeating: "0", count: max(0, 4 - digits.count)) + digits
+    }
+}
+
+// MARK: - TEXT escaping
+
+extension ContentLine {
+    /// Reads a TEXT value: `\n` or `\N` is a line break, `\,` `\;` `\\` are literal.
+    ///
+    /// An unknown escape keeps the escaped character, as most readers do.
+    static func unescape(_ value: String) -> String {
+        guard value.contains("\\") else { return value }
+        var result = String.UnicodeScalarView()
+        var escaping = false
+        for scalar in value.unicodeScalars {
+            if escaping {
+                result.append(scalar == "n" || scalar == "N" ? "\n" : scalar)
+                escaping = false
+            } else if scalar == "\\" {
+                escaping = true
+            } else {
+                result.append(scalar)
+            }
+        }
+        if escaping { result.append("\\") }
+        return String(result)
+    }
+
+    /// Writes a TEXT value: backslash, semicolon, comma and line breaks are escaped.
+    static func escape(_ value: String) -> String {
+        var result = String.UnicodeScalarView()
+        var previousWasCR = false
+        for scalar in value.unicodeScalars {
+            switch scalar {
+            case "\\": result.append(contentsOf: "\\\\".unicodeScalars)
+            case ";": result.append(contentsOf: "\\;".unicodeScalars)
+            case ",": result.append(contentsOf: "\\,".unicodeScalars)
+            case "\r": result.append(contentsOf: "\\n".unicodeScalars)
+            case "\n":
+                if !previousWasCR { result.append(contentsOf: "\\n".unicodeScalars) }
+            default: result.append(scalar)
+            }
+            previousWasCR = scalar == "\r"
+        }
+        return String(result)
+    }
+
+    /// Quotes a parameter value when it holds `:`, `;` or `,`.
+    static func quoteParameter(_ value: String) -> String {
+        value.contains(where: { $0 == ":" || $0 == ";" || $0 == "," }) ? "\"\(value)\"" : value
+    }
+}
+
+// MARK: - Folding
+
+extension ContentLine {
+    /// Folds one logical line into physical lines of at most 75 octets, each ending in CRLF.
+    ///
+    /// Continuation lines start with a space, which counts toward their 75 octets. Lines are
+    /// only broken between Unicode scalars, so no UTF-8 sequence is split.
+    static func fold(_ line: String, into output: inout String) {
+        var width = 0
+        var limit = 75
+        for scalar in line.unicodeScalars {
+            let size = UTF8.width(scalar)
+            if width + size > limit {
+                output.append("\r\n ")
+                width = 1
+                limit = 75
+            }
+            output.unicodeScalars.append(scalar)
+            width += size
+        }
+        output.append("\r\n")
+    }
+}

@@ -1,0 +1,3 @@
+import Testing
+@testable import CalsyncICal
+@Test func smoke() { #expect(Weekday(code: "MO") == .monday) }
