@@ -1,3 +1,0 @@
-import Testing
-@testable import CalsyncICal
-@Test func smoke() { #expect(Weekday(code: "MO") == .monday) }
