@@ -53,7 +53,7 @@ extension ContentLine {
                     why: "an iCalendar file is UTF-8 text",
                     fix: "Export the calendar again as a .ics text file")
             }
-            guard let first = physical.first else { continue }
+            guard let first = physical.first, !physical.allSatisfy({ $0 == " " || $0 == "\t" }) else { continue }
             sawContent = true
             if first == " " || first == "\t", !logical.isEmpty {
                 logical[logical.count - 1].text.append(contentsOf: physical.dropFirst())
@@ -221,13 +221,11 @@ extension ContentLine {
     /// only broken between Unicode scalars, so no UTF-8 sequence is split.
     static func fold(_ line: String, into output: inout String) {
         var width = 0
-        var limit = 75
         for scalar in line.unicodeScalars {
             let size = UTF8.width(scalar)
-            if width + size > limit {
+            if width + size > 75 {
                 output.append("\r\n ")
                 width = 1
-                limit = 75
             }
             output.unicodeScalars.append(scalar)
             width += size

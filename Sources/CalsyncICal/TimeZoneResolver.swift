@@ -41,7 +41,8 @@ struct TimeZoneResolver: Sendable {
     }
 
     private static func ianaZone(_ name: String) -> TimeZone? {
-        guard name.contains("/") || name == "UTC" || name == "GMT" else { return nil }
+        if ["UTC", "GMT", "Z", "Etc/UTC", "Etc/GMT"].contains(name) { return .utc }
+        guard name.contains("/") else { return nil }
         return TimeZone(identifier: name)
     }
 
@@ -59,6 +60,6 @@ struct TimeZoneResolver: Sendable {
 }
 
 extension TimeZone {
-    /// The UTC zone, named `UTC`.
-    static let utc = TimeZone(identifier: "UTC") ?? .gmt
+    /// The UTC zone, named `Etc/UTC`.
+    static let utc = TimeZone(identifier: "Etc/UTC") ?? .gmt
 }
