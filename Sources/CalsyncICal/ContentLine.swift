@@ -37,7 +37,7 @@ extension ContentLine {
     /// - Returns: The content lines with the physical line each starts on.
     /// - Throws: `ICalError` for an empty file, control characters, or a malformed line.
     static func parseAll(_ text: String, fileName: String) throws(ICalError) -> [ContentLine] {
-        var logical: [(text: Substring.UnicodeScalarView, line: Int)] = []
+        var logical: [(text: String, line: Int)] = []
         var lineNumber = 0
         var sawContent = false
         for rawLine in text.unicodeScalars.split(separator: "\n", omittingEmptySubsequences: false) {
@@ -56,9 +56,11 @@ extension ContentLine {
             guard let first = physical.first, !physical.allSatisfy({ $0 == " " || $0 == "\t" }) else { continue }
             sawContent = true
             if first == " " || first == "\t", !logical.isEmpty {
-                logical[logical.count - 1].text.append(contentsOf: physical.dropFirst())
+                logical[logical.count - 1].text.unicodeScalars.append(contentsOf: physical.dropFirst())
             } else {
-                logical.append((Substring.UnicodeScalarView(physical), lineNumber))
+                var owned = ""
+                owned.unicodeScalars.append(contentsOf: physical)
+                logical.append((owned, lineNumber))
             }
         }
         guard sawContent else {
@@ -72,7 +74,7 @@ extension ContentLine {
         lines.reserveCapacity(logical.count)
         for entry in logical {
             do {
-                lines.append(try parse(String(entry.text), line: entry.line))
+                lines.append(try parse(entry.text, line: entry.line))
             } catch {
                 throw error.located(fileName: fileName, line: entry.line)
             }
@@ -144,7 +146,7 @@ extension ContentLine {
     }
 
     private static func isNameCharacter(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == "-" || (scalar.isASCII && (scalar.properties.isAlphabetic || ("0"..."9").contains(scalar)))
+        scalar == "-" || ("A"..."Z").contains(scalar) || ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar)
     }
 
     private static func isForbiddenControl(_ scalar: Unicode.Scalar) -> Bool {

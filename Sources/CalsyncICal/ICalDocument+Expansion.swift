@@ -98,7 +98,8 @@ extension ICalDocument {
     /// The instance of `event` starting at `start`, with the event's length.
     private func makeInstance(_ event: ICalEvent, key: InstanceKey, start: EventTime) -> ICalInstance {
         let civilStart = civil(of: start, in: event.zone)
-        let startTime: ICalTime = event.start.isDate ? .allDay(civilStart.date) : .instant(event.zone.instant(of: civilStart))
+        let startTime: ICalTime =
+            event.start.isDate ? .allDay(civilStart.date) : .instant(event.zone.instant(of: civilStart))
         return ICalInstance(
             key: key, title: event.title, description: event.description, location: event.location,
             start: startTime, end: event.end(ofInstanceAt: civilStart), timeZone: event.zone,

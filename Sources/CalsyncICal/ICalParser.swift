@@ -43,7 +43,7 @@ struct ICalParser {
                 why: "only RFC 5545 iCalendar is read, not vCalendar 1.0",
                 fix: "Export the calendar as iCalendar (.ics, VERSION:2.0)")
         }
-        var definitions: [String: TimeZoneResolver.Definition] = [:]
+        var definitions: [String: ZoneDefinition] = [:]
         var timeZoneIDs: [String] = []
         for child in calendar.children where child.name == "VTIMEZONE" {
             let (tzid, definition) = try read(timeZone: child)
@@ -67,29 +67,64 @@ struct ICalParser {
         return (events, timeZoneIDs, defaultZone)
     }
 
-    private func read(timeZone component: Component) throws(ICalError) -> (String, TimeZoneResolver.Definition) {
+    private func read(timeZone component: Component) throws(ICalError) -> (String, ZoneDefinition) {
         guard let tzid = component.properties(named: "TZID").first?.text, !tzid.isEmpty else {
             throw ICalError(
                 fileName: fileName, line: component.line, code: .missingProperty,
                 what: "VTIMEZONE without TZID", why: "a VTIMEZONE is named by its TZID",
                 fix: "Add a TZID line to the VTIMEZONE")
         }
-        var definition = TimeZoneResolver.Definition()
+        var definition = ZoneDefinition()
         definition.location = component.properties(named: "X-LIC-LOCATION").first?.text
-        for observance in component.children where observance.name == "STANDARD" || observance.name == "DAYLIGHT" {
-            guard let property = observance.properties(named: "TZOFFSETTO").first,
-                let offset = TimeZoneResolver.parseOffset(property.value)
-            else {
-                let line = observance.properties(named: "TZOFFSETTO").first?.line ?? observance.line
-                throw ICalError(
-                    fileName: fileName, line: line, code: .badValue,
-                    what: "\(observance.name) of VTIMEZONE \"\(tzid)\" has no valid TZOFFSETTO",
-                    why: "each observance gives its UTC offset as +HHMM or -HHMM",
-                    fix: "Write TZOFFSETTO such as +0100")
-            }
-            definition.offsets.insert(offset)
+        for part in component.children where part.name == "STANDARD" || part.name == "DAYLIGHT" {
+            definition.observances.append(try read(observance: part, of: tzid))
         }
         return (tzid, definition)
+    }
+
+    private func read(observance part: Component, of tzid: String) throws(ICalError) -> ZoneDefinition.Observance {
+        func offset(_ name: String) throws(ICalError) -> Int {
+            guard let property = part.properties(named: name).first,
+                let seconds = TimeZoneResolver.parseOffset(property.value)
+            else {
+                throw ICalError(
+                    fileName: fileName, line: part.properties(named: name).first?.line ?? part.line, code: .badValue,
+                    what: "\(part.name) of VTIMEZONE \"\(tzid)\" has no valid \(name)",
+                    why: "each observance gives its UTC offsets as +HHMM or -HHMM",
+                    fix: "Write \(name) such as +0100")
+            }
+            return seconds
+        }
+        func local(_ property: ContentLine, _ text: String) throws(ICalError) -> CivilDateTime {
+            do {
+                return try DateValue.parseDateTime(text)
+            } catch {
+                throw error.located(fileName: fileName, line: property.line)
+            }
+        }
+        guard let startLine = part.properties(named: "DTSTART").first else {
+            throw ICalError(
+                fileName: fileName, line: part.line, code: .missingProperty,
+                what: "\(part.name) of VTIMEZONE \"\(tzid)\" without DTSTART",
+                why: "each observance starts at a DTSTART", fix: "Add DTSTART in local time, such as 19701025T030000")
+        }
+        var rule: RecurrenceRule?
+        if let ruleLine = part.properties(named: "RRULE").first {
+            do {
+                rule = try RecurrenceRule.parse(ruleLine.value)
+            } catch {
+                throw error.located(fileName: fileName, line: ruleLine.line)
+            }
+        }
+        var extraStarts: [CivilDateTime] = []
+        for line in part.properties(named: "RDATE") {
+            for item in line.value.split(separator: ",") {
+                extraStarts.append(try local(line, String(item)))
+            }
+        }
+        return ZoneDefinition.Observance(
+            start: try local(startLine, startLine.value), offsetFrom: try offset("TZOFFSETFROM"),
+            offsetTo: try offset("TZOFFSETTO"), rule: rule, extraStarts: extraStarts)
     }
 
     private func missingCalendar(line: Int, found: String? = nil) -> ICalError {
@@ -111,7 +146,7 @@ func unknownTimeZone(_ name: String, fileName: String, line: Int, hasDefinition:
         fileName: fileName, line: line, code: .unknownTimeZone,
         what: "unknown time zone \"\(name)\"",
         why: hasDefinition
-            ? "its VTIMEZONE has daylight-saving rules and names no IANA zone in X-LIC-LOCATION"
+            ? "its VTIMEZONE names no IANA zone and no system zone follows its rules from 2010 to 2037"
             : "it is neither an IANA zone, a known Windows zone, nor defined by a VTIMEZONE",
         fix: "Use an IANA name such as Europe/Berlin for TZID")
 }

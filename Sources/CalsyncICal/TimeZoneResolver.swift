@@ -3,41 +3,53 @@ import Foundation
 /// Turns a `TZID` into a Foundation `TimeZone` from the system tz database.
 ///
 /// In order: an IANA name; a Windows name (see `WindowsTimeZones`); an IANA name at the end
-/// of a path-like TZID (`/mozilla.org/20070129_1/Europe/Berlin`); the file's VTIMEZONE for
-/// that TZID when it names an IANA zone in `X-LIC-LOCATION` or has one fixed offset. A
-/// VTIMEZONE with daylight-saving rules under an unknown name is not read.
+/// of a path-like TZID (`/mozilla.org/20070129_1/Europe/Berlin`); then the file's VTIMEZONE
+/// for that TZID: the IANA zone in its `X-LIC-LOCATION`, its single fixed offset, or the IANA
+/// zone whose offsets agree with its rules (see `ZoneDefinition.matchingZone()`).
 struct TimeZoneResolver: Sendable {
-    /// What the file's VTIMEZONE for one TZID offers.
-    struct Definition: Sendable, Equatable {
-        /// `X-LIC-LOCATION`, if written.
-        var location: String?
-        /// Every `TZOFFSETTO` of its STANDARD and DAYLIGHT parts, in seconds.
-        var offsets: Set<Int> = []
-    }
+    /// The TZIDs the file defines with a VTIMEZONE.
+    private let definedIDs: Set<String>
+    /// The zones found for VTIMEZONEs whose TZID is not a zone name by itself.
+    private let definedZones: [String: TimeZone]
 
-    /// The file's VTIMEZONEs by TZID.
-    let definitions: [String: Definition]
+    /// Creates a resolver for a file's VTIMEZONEs, matching each one that needs it once.
+    init(definitions: [String: ZoneDefinition]) {
+        definedIDs = Set(definitions.keys)
+        var zones: [String: TimeZone] = [:]
+        for (tzid, definition) in definitions where Self.namedZone(tzid) == nil {
+            if let location = definition.location, let zone = Self.ianaZone(location) {
+                zones[tzid] = zone
+            } else if definition.offsets.count == 1, let offset = definition.offsets.first,
+                let zone = TimeZone(secondsFromGMT: offset)
+            {
+                zones[tzid] = zone
+            } else if let zone = definition.matchingZone() {
+                zones[tzid] = zone
+            }
+        }
+        definedZones = zones
+    }
 
     /// The zone for `tzid`, or `nil` when none of the rules above applies.
     func zone(for tzid: String) -> TimeZone? {
-        let name = tzid.trimmingCharacters(in: .whitespaces)
-        if let zone = Self.ianaZone(name) { return zone }
-        if let iana = WindowsTimeZones.ianaName(for: name), let zone = TimeZone(identifier: iana) { return zone }
-        let components = name.split(separator: "/")
-        for length in [3, 2] where components.count > length {
-            if let zone = Self.ianaZone(components.suffix(length).joined(separator: "/")) { return zone }
-        }
-        guard let definition = definitions[tzid] else { return nil }
-        if let location = definition.location, let zone = Self.ianaZone(location) { return zone }
-        if definition.offsets.count == 1, let offset = definition.offsets.first {
-            return TimeZone(secondsFromGMT: offset)
-        }
-        return nil
+        Self.namedZone(tzid) ?? definedZones[tzid]
     }
 
     /// Whether the file defines a VTIMEZONE for `tzid`.
     func hasDefinition(for tzid: String) -> Bool {
-        definitions[tzid] != nil
+        definedIDs.contains(tzid)
+    }
+
+    /// The zone a TZID names by itself: IANA, Windows, or IANA at the end of a path.
+    private static func namedZone(_ tzid: String) -> TimeZone? {
+        let name = tzid.trimmingCharacters(in: .whitespaces)
+        if let zone = ianaZone(name) { return zone }
+        if let iana = WindowsTimeZones.ianaName(for: name), let zone = TimeZone(identifier: iana) { return zone }
+        let components = name.split(separator: "/")
+        for length in [3, 2] where components.count > length {
+            if let zone = ianaZone(components.suffix(length).joined(separator: "/")) { return zone }
+        }
+        return nil
     }
 
     private static func ianaZone(_ name: String) -> TimeZone? {

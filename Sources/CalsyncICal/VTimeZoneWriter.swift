@@ -48,7 +48,9 @@ struct VTimeZoneWriter {
 
     private func observance(isDaylight: Bool, onset: String, from: Int, to: Int, name: String?) -> [String] {
         let kind = isDaylight ? "DAYLIGHT" : "STANDARD"
-        var lines = ["BEGIN:\(kind)", "DTSTART:\(onset)", "TZOFFSETFROM:\(Self.offset(from))", "TZOFFSETTO:\(Self.offset(to))"]
+        var lines = [
+            "BEGIN:\(kind)", "DTSTART:\(onset)", "TZOFFSETFROM:\(Self.offset(from))", "TZOFFSETTO:\(Self.offset(to))",
+        ]
         if let name { lines.append("TZNAME:\(ContentLine.escape(name))") }
         lines.append("END:\(kind)")
         return lines

@@ -24,7 +24,8 @@ struct ContentLineTests {
     @Test func readsQuotedAndMultipleParameterValues() throws {
         // Given parameters with quotes holding ; : and , and a list of values
         let line = try ContentLine.parse(
-            #"ATTENDEE;CN="Smith, Dana: PM";ROLE=REQ-PARTICIPANT;DELEGATED-FROM="mailto:a@x.com","mailto:b@x.com":mailto:dana@x.com"#,
+            #"ATTENDEE;CN="Smith, Dana: PM";ROLE=REQ-PARTICIPANT;DELEGATED-FROM="mailto:a@x.com","mailto:b@x.com""#
+                + ":mailto:dana@x.com",
             line: 4)
 
         // Then each parameter has its values, quotes removed, and the value starts after the first free colon

@@ -72,7 +72,8 @@ struct ExportTests {
         // Given hourly-spread events over two years in a zone
         let zone = try #require(TimeZone(identifier: identifier))
         let events = (0..<50).map { index in
-            let start = utc("2026-01-01T00:00:00Z").addingTimeInterval(Double(index) * 15 * 86_400 + Double(index) * 3_700)
+            let offset = Double(index) * 15 * 86_400 + Double(index) * 3_700
+            let start = utc("2026-01-01T00:00:00Z").addingTimeInterval(offset)
             return ICalExportEvent(uid: "z\(index)", title: "Event \(index) 🎉", start: .instant(start),
                                    end: .instant(start.addingTimeInterval(5_400)), timeZone: zone)
         }

@@ -82,8 +82,7 @@ struct MalformedFileTests {
 
         // Then it renders in the house format
         #expect(
-            error.description
-                == "team.ics:12: error: bad date or time \"20260230\" (the day does not exist in the Gregorian calendar). Write a real date"
-        )
+            error.description == "team.ics:12: error: bad date or time \"20260230\" "
+                + "(the day does not exist in the Gregorian calendar). Write a real date")
     }
 }

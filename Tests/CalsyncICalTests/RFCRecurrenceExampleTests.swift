@@ -101,7 +101,8 @@ private let rfcExamples: [RFCExample] = [
         expected: on("199709", [22]) + on("199710", [20]) + on("199711", [17]) + on("199712", [22])
             + on("199801", [19]) + on("199802", [16])),
     RFCExample(
-        name: "Monthly on the third-to-the-last day, forever", start: "19970928T090000", rule: "FREQ=MONTHLY;BYMONTHDAY=-3",
+        name: "Monthly on the third-to-the-last day, forever", start: "19970928T090000",
+        rule: "FREQ=MONTHLY;BYMONTHDAY=-3",
         expected: on("199709", [28]) + on("199710", [29]) + on("199711", [28]) + on("199712", [29])
             + on("199801", [29]) + on("199802", [26]),
         isOpenEnded: true),
@@ -157,9 +158,11 @@ private let rfcExamples: [RFCExample] = [
             + on("199906", [3, 10, 17, 24]) + on("199907", [1, 8, 15, 22, 29]) + on("199908", [5, 12, 19, 26]),
         isOpenEnded: true),
     RFCExample(
-        name: "Every Friday the 13th, forever", start: "19970902T090000", rule: "FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13",
+        name: "Every Friday the 13th, forever", start: "19970902T090000",
+        rule: "FREQ=MONTHLY;BYDAY=FR;BYMONTHDAY=13",
         exdate: "19970902T090000",
-        expected: on("199802", [13]) + on("199803", [13]) + on("199811", [13]) + on("199908", [13]) + on("200010", [13]),
+        expected: on("199802", [13]) + on("199803", [13]) + on("199811", [13]) + on("199908", [13])
+            + on("200010", [13]),
         isOpenEnded: true),
     RFCExample(
         name: "The first Saturday that follows the first Sunday of the month, forever", start: "19970913T090000",
@@ -195,7 +198,8 @@ private let rfcExamples: [RFCExample] = [
         name: "Every 15 minutes for 6 occurrences", start: "19970902T090000", rule: "FREQ=MINUTELY;INTERVAL=15;COUNT=6",
         expected: ["0900", "0915", "0930", "0945", "1000", "1015"].flatMap { on("199709", [2], at: $0) }),
     RFCExample(
-        name: "Every hour and a half for 4 occurrences", start: "19970902T090000", rule: "FREQ=MINUTELY;INTERVAL=90;COUNT=4",
+        name: "Every hour and a half for 4 occurrences", start: "19970902T090000",
+        rule: "FREQ=MINUTELY;INTERVAL=90;COUNT=4",
         expected: ["0900", "1030", "1200", "1330"].flatMap { on("199709", [2], at: $0) }),
     RFCExample(
         name: "Every 20 minutes from 9:00 AM to 4:40 PM every day (daily)", start: "19970902T090000",

@@ -62,7 +62,8 @@ struct TimeZoneTests {
             "BEGIN:VEVENT", "UID:a", "DTSTART;TZID=Office Time:20261124T100000", "END:VEVENT",
         ])
         let document = try ICalendar.parse(text, fileName: "fixed.ics")
-        let instance = try #require(try document.expand(range: ICalendar.defaultRange(around: utc("2026-11-24T00:00:00Z"))).first)
+        let range = ICalendar.defaultRange(around: utc("2026-11-24T00:00:00Z"))
+        let instance = try #require(try document.expand(range: range).first)
         #expect(instance.start == .instant(utc("2026-11-24T04:30:00Z")))
         #expect(document.timeZoneIDs == ["Office Time"])
     }
@@ -72,5 +73,37 @@ struct TimeZoneTests {
         #expect(TimeZoneResolver.parseOffset("-0530") == -19_800)
         #expect(TimeZoneResolver.parseOffset("+001530") == 930)
         #expect(TimeZoneResolver.parseOffset("0100") == nil)
+    }
+
+    @Test func vtimezoneRulesUnderADisplayNameMatchTheIANAZone() throws {
+        // Given an older Outlook file naming zones by their display names, with VTIMEZONE rules
+        let document = try parseFixture("vendors/outlook-display-names.ics")
+
+        // When it is expanded
+        let instances = try document.expand(range: ICalendar.defaultRange(around: utc("2026-07-01T00:00:00Z")))
+
+        // Then the rules are matched to the IANA zones that follow them, summer and winter
+        #expect(instances.map(\.timeZone.identifier) == ["Europe/Berlin", "America/New_York"])
+        #expect(instances.map(\.start) == [
+            .instant(utc("2026-07-15T07:00:00Z")), .instant(utc("2026-12-02T14:00:00Z")),
+        ])
+    }
+
+    @Test func vtimezoneRulesNoZoneFollowsAreRefused() throws {
+        // Given a VTIMEZONE whose daylight saving starts in February, which no zone does
+        let text = calendar([
+            "BEGIN:VTIMEZONE", "TZID:Invented Time",
+            "BEGIN:STANDARD", "DTSTART:16011028T030000", "RRULE:FREQ=YEARLY;BYDAY=-1SU;BYMONTH=10",
+            "TZOFFSETFROM:+0400", "TZOFFSETTO:+0300", "END:STANDARD",
+            "BEGIN:DAYLIGHT", "DTSTART:16010201T020000", "RRULE:FREQ=YEARLY;BYDAY=1SU;BYMONTH=2",
+            "TZOFFSETFROM:+0300", "TZOFFSETTO:+0400", "END:DAYLIGHT",
+            "END:VTIMEZONE",
+            "BEGIN:VEVENT", "UID:a", "DTSTART;TZID=Invented Time:20261124T100000", "END:VEVENT",
+        ])
+
+        // Then the file is refused at the DTSTART that uses it
+        let error = #expect(throws: ICalError.self) { try ICalendar.parse(text, fileName: "invented.ics") }
+        #expect(error?.code == .unknownTimeZone)
+        #expect(error?.line == 21)
     }
 }
