@@ -73,9 +73,11 @@ extension RecurrenceRule {
 private struct Period {
     /// The days of the period in order, before any BY rule is applied.
     let days: [CivilDate]
-    /// The hour, minute and second fixed by a sub-daily frequency, else `nil`.
+    /// The hour fixed by an HOURLY, MINUTELY or SECONDLY frequency, else `nil`.
     let hour: Int?
+    /// The minute fixed by a MINUTELY or SECONDLY frequency, else `nil`.
     let minute: Int?
+    /// The second fixed by a SECONDLY frequency, else `nil`.
     let second: Int?
     /// Week numbering of the period's year, for `BYWEEKNO`.
     let weeks: WeekNumbering?
@@ -120,7 +122,9 @@ private struct WeekNumbering {
 
 /// Steps a rule period by period and lists each period's candidates.
 private struct PeriodStepper {
+    /// The rule being stepped.
     let rule: RecurrenceRule
+    /// DTSTART on the wall clock, which anchors period 0 and supplies default BY values.
     let start: CivilDateTime
 
     /// Whether no BY rule names days, so the day comes from DTSTART.

@@ -19,8 +19,11 @@ struct ZoneDefinition: Sendable, Equatable {
 
     /// One change of offset, at an instant in seconds since 1970.
     struct Change: Sendable, Equatable {
+        /// The first second of the new offset, since 1970-01-01T00:00:00Z.
         let instant: Int
+        /// The UTC offset just before, in seconds.
         let offsetBefore: Int
+        /// The UTC offset from `instant` on, in seconds.
         let offsetAfter: Int
     }
 

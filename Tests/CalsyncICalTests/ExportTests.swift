@@ -99,4 +99,24 @@ struct ExportTests {
         let reimported = try ICalendar.parse(text, fileName: "long.ics").events
         #expect(reimported.first?.description == description)
     }
+
+    @Test func writtenVTIMEZONEAloneGivesTheSameInstants() throws {
+        // Given Berlin events across two changes, exported
+        let zone = try berlin()
+        let starts = ["2026-10-20T08:00:00Z", "2026-11-20T09:00:00Z", "2027-04-20T08:00:00Z"].map(utc)
+        let events = starts.enumerated().map { index, start in
+            ICalExportEvent(uid: "v\(index)", title: "V", start: .instant(start),
+                            end: .instant(start.addingTimeInterval(3600)), timeZone: zone)
+        }
+        let text = ICalendar.export(events, prodID: "-//calsync//x//EN", now: now)
+
+        // When the zone is renamed so that only the written VTIMEZONE rules can place the times
+        let renamed = text.replacingOccurrences(of: "X-LIC-LOCATION:Europe/Berlin\r\n", with: "")
+            .replacingOccurrences(of: "Europe/Berlin", with: "Office zone")
+        let instances = try ICalendar.parse(renamed, fileName: "renamed.ics")
+            .expand(range: DateInterval(start: utc("2026-01-01T00:00:00Z"), end: utc("2028-01-01T00:00:00Z")))
+
+        // Then the local times written with the VTIMEZONE's offsets are the same instants
+        #expect(instances.map(\.start) == starts.map(ICalTime.instant))
+    }
 }
