@@ -83,70 +83,74 @@ extension ContentLine {
     }
 
     /// Parses one unfolded line.
+    ///
+    /// Works on UTF-8 code units: every delimiter is ASCII, so each split falls on a scalar
+    /// boundary.
     static func parse(_ text: String, line: Int) throws(ValueProblem) -> ContentLine {
-        let scalars = Array(text.unicodeScalars)
-        var index = 0
-        let name = readName(scalars, &index)
+        let bytes = text.utf8
+        var index = bytes.startIndex
+        let name = readName(text, &index)
         guard !name.isEmpty else {
             throw malformed(text, why: "a content line starts with a property name")
         }
         var parameters: [String: [String]] = [:]
-        while index < scalars.count, scalars[index] == ";" {
-            index += 1
-            let parameterName = readName(scalars, &index)
-            guard !parameterName.isEmpty, index < scalars.count, scalars[index] == "=" else {
+        while index < bytes.endIndex, bytes[index] == UInt8(ascii: ";") {
+            bytes.formIndex(after: &index)
+            let parameterName = readName(text, &index)
+            guard !parameterName.isEmpty, index < bytes.endIndex, bytes[index] == UInt8(ascii: "=") else {
                 throw malformed(text, why: "a parameter is written NAME=VALUE")
             }
-            index += 1
+            bytes.formIndex(after: &index)
             var values: [String] = []
             repeat {
-                if index < scalars.count, scalars[index] == "," { index += 1 }
-                values.append(try readParameterValue(scalars, &index, line: text))
-            } while index < scalars.count && scalars[index] == ","
+                if index < bytes.endIndex, bytes[index] == UInt8(ascii: ",") { bytes.formIndex(after: &index) }
+                values.append(try readParameterValue(text, &index))
+            } while index < bytes.endIndex && bytes[index] == UInt8(ascii: ",")
             parameters[parameterName.uppercased(), default: []].append(contentsOf: values)
         }
-        guard index < scalars.count, scalars[index] == ":" else {
+        guard index < bytes.endIndex, bytes[index] == UInt8(ascii: ":") else {
             throw malformed(text, why: "a content line is NAME[;PARAM=VALUE]:VALUE")
         }
-        var value = String.UnicodeScalarView()
-        value.append(contentsOf: scalars[(index + 1)...])
-        return ContentLine(name: name.uppercased(), parameters: parameters, value: String(value), line: line)
+        let value = String(text[bytes.index(after: index)...])
+        return ContentLine(name: name.uppercased(), parameters: parameters, value: value, line: line)
     }
 
-    private static func readName(_ scalars: [Unicode.Scalar], _ index: inout Int) -> String {
-        var name = String.UnicodeScalarView()
-        while index < scalars.count, isNameCharacter(scalars[index]) {
-            name.append(scalars[index])
-            index += 1
+    private static func readName(_ text: String, _ index: inout String.Index) -> String {
+        let bytes = text.utf8
+        let start = index
+        while index < bytes.endIndex, isNameByte(bytes[index]) {
+            bytes.formIndex(after: &index)
         }
-        return String(name)
+        return String(text[start..<index])
     }
 
-    private static func readParameterValue(
-        _ scalars: [Unicode.Scalar], _ index: inout Int, line: String
-    ) throws(ValueProblem) -> String {
-        var value = String.UnicodeScalarView()
-        if index < scalars.count, scalars[index] == "\"" {
-            index += 1
-            while index < scalars.count, scalars[index] != "\"" {
-                value.append(scalars[index])
-                index += 1
+    private static func readParameterValue(_ text: String, _ index: inout String.Index) throws(ValueProblem) -> String {
+        let bytes = text.utf8
+        guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "\"") else {
+            let start = index
+            let delimiters: [UInt8] = [UInt8(ascii: ";"), UInt8(ascii: ":"), UInt8(ascii: ",")]
+            while index < bytes.endIndex, !delimiters.contains(bytes[index]) {
+                bytes.formIndex(after: &index)
             }
-            guard index < scalars.count else {
-                throw malformed(line, why: "a quoted parameter value ends with a double quote")
-            }
-            index += 1
-        } else {
-            while index < scalars.count, ![";", ":", ","].contains(scalars[index]) {
-                value.append(scalars[index])
-                index += 1
-            }
+            return String(text[start..<index])
         }
-        return String(value)
+        bytes.formIndex(after: &index)
+        let start = index
+        while index < bytes.endIndex, bytes[index] != UInt8(ascii: "\"") {
+            bytes.formIndex(after: &index)
+        }
+        guard index < bytes.endIndex else {
+            throw malformed(text, why: "a quoted parameter value ends with a double quote")
+        }
+        let value = String(text[start..<index])
+        bytes.formIndex(after: &index)
+        return value
     }
 
-    private static func isNameCharacter(_ scalar: Unicode.Scalar) -> Bool {
-        scalar == "-" || ("A"..."Z").contains(scalar) || ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar)
+    private static func isNameByte(_ byte: UInt8) -> Bool {
+        byte == UInt8(ascii: "-") || (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte)
+            || (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte)
+            || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
     }
 
     private static func isForbiddenControl(_ scalar: Unicode.Scalar) -> Bool {
@@ -222,6 +226,11 @@ extension ContentLine {
     /// Continuation lines start with a space, which counts toward their 75 octets. Lines are
     /// only broken between Unicode scalars, so no UTF-8 sequence is split.
     static func fold(_ line: String, into output: inout String) {
+        guard line.utf8.count > 75 else {
+            output += line
+            output += "\r\n"
+            return
+        }
         var width = 0
         for scalar in line.unicodeScalars {
             let size = UTF8.width(scalar)

@@ -58,6 +58,9 @@ public struct ICalError: Error, Sendable, Equatable, CustomStringConvertible {
         self.fix = fix
     }
 
+    /// Whether trying the same import again could succeed: never, the file itself must change.
+    public var isRetryable: Bool { false }
+
     /// The error as `FILE:LINE: error: WHAT (WHY). FIX`.
     public var description: String {
         "\(fileName):\(line): error: \(what) (\(why)). \(fix)"
