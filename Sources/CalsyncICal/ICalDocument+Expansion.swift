@@ -21,14 +21,16 @@ extension ICalDocument {
         var masters: [String: ICalEvent] = [:]
         var overrides: [String: [InstanceKey: ICalEvent]] = [:]
         var uidOrder: [String] = []
+        for event in events where event.recurrenceID == nil {
+            if masters[event.uid] == nil { uidOrder.append(event.uid) }
+            masters[event.uid] = newer(masters[event.uid], event)
+        }
         for event in events {
+            guard let recurrenceID = event.recurrenceID else { continue }
             if masters[event.uid] == nil, overrides[event.uid] == nil { uidOrder.append(event.uid) }
-            if let recurrenceID = event.recurrenceID {
-                let key = InstanceKey(uid: event.uid, recurrence: recurrenceID.time)
-                overrides[event.uid, default: [:]][key] = newer(overrides[event.uid]?[key], event)
-            } else {
-                masters[event.uid] = newer(masters[event.uid], event)
-            }
+            let isAllDaySeries = masters[event.uid]?.start.isDate ?? recurrenceID.isDate
+            let key = InstanceKey(uid: event.uid, recurrence: Self.original(recurrenceID, isAllDay: isAllDaySeries))
+            overrides[event.uid, default: [:]][key] = newer(overrides[event.uid]?[key], event)
         }
         var instances: [ICalInstance] = []
         for uid in uidOrder {
@@ -44,6 +46,13 @@ extension ICalDocument {
             }
         }
         return instances.sorted { ($0.start, $0.key) < ($1.start, $1.key) }
+    }
+
+    /// The original start an EXDATE or RECURRENCE-ID names: its day in an all-day series (some
+    /// writers give those a time), else the value itself.
+    private static func original(_ time: EventTime, isAllDay: Bool) -> ICalTime {
+        if isAllDay, case .dateTime(let civil, _) = time { return .allDay(civil.date) }
+        return time.time
     }
 
     private func newer(_ current: ICalEvent?, _ incoming: ICalEvent) -> ICalEvent {
@@ -74,7 +83,7 @@ extension ICalDocument {
             if case .date(let date) = excluded, !event.start.isDate {
                 excludedDates.insert(date)
             } else {
-                seen.insert(excluded.time)
+                seen.insert(Self.original(excluded, isAllDay: event.start.isDate))
             }
         }
         var instances: [ICalInstance] = []

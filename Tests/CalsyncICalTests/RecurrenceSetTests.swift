@@ -171,4 +171,18 @@ struct RecurrenceSetTests {
         #expect(instances.count == 395)
         #expect(instances.first?.start == .instant(utc("2026-10-26T08:00:00Z")))
     }
+
+    @Test func allDaySeriesAcceptsExceptionsWrittenWithATime() throws {
+        // Given an all-day series whose EXDATE and RECURRENCE-ID carry a midnight time, as some writers do
+        let instances = try expand([
+            "BEGIN:VEVENT", "UID:ooo", "DTSTART;VALUE=DATE:20261102", "RRULE:FREQ=DAILY;COUNT=3",
+            "EXDATE;TZID=Europe/Berlin:20261103T000000", "SUMMARY:Out of office", "END:VEVENT",
+            "BEGIN:VEVENT", "UID:ooo", "RECURRENCE-ID;TZID=Europe/Berlin:20261104T000000",
+            "DTSTART;VALUE=DATE:20261105", "SUMMARY:Out of office (moved)", "END:VEVENT",
+        ])
+
+        // Then the exception removes its day and the override replaces the day it names
+        #expect(instances.map(\.key.description) == ["ooo/20261102", "ooo/20261104"])
+        #expect(instances.map(\.start) == [day(2026, 11, 2), day(2026, 11, 5)])
+    }
 }
