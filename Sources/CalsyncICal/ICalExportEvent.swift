@@ -12,7 +12,8 @@ public struct ICalExportEvent: Sendable, Equatable {
     public var location: String
     /// The start: an instant, or a date for all-day events.
     public var start: ICalTime
-    /// The end: an instant, or the exclusive end date for all-day events.
+    /// The end: an instant, or the exclusive end date for all-day events; the same kind as
+    /// `start` and not before it (the exporter corrects an end that is not).
     public var end: ICalTime
     /// The zone timed events are written in with `TZID`; `nil` or UTC writes UTC times.
     public var timeZone: TimeZone?

@@ -29,7 +29,7 @@ struct ICalExporter {
             emit("UID:\(ContentLine.escape(event.uid))")
             emit("DTSTAMP:\(stamp)")
             emit(timeLine("DTSTART", event.start, zone: writtenZone(event)))
-            emit(timeLine("DTEND", event.end, zone: writtenZone(event)))
+            emit(timeLine("DTEND", writtenEnd(event), zone: writtenZone(event)))
             if event.sequence > 0 { emit("SEQUENCE:\(event.sequence)") }
             if let lastModified = event.lastModified { emit("LAST-MODIFIED:\(lastModified.utcCivil)Z") }
             emit("SUMMARY:\(ContentLine.escape(event.title))")
@@ -39,6 +39,18 @@ struct ICalExporter {
         }
         emit("END:VCALENDAR")
         return output
+    }
+
+    /// The end as written: of the same kind as the start and not before it, so that every
+    /// exported file reads back (an all-day start with a timed end lasts one day; a timed start
+    /// with an all-day end lasts no time).
+    private func writtenEnd(_ event: ICalExportEvent) -> ICalTime {
+        switch (event.start, event.end) {
+        case (.allDay(let start), .allDay(let end)): .allDay(max(start.adding(days: 1), end))
+        case (.instant(let start), .instant(let end)): .instant(max(start, end))
+        case (.allDay(let start), .instant): .allDay(start.adding(days: 1))
+        case (.instant(let start), .allDay): .instant(start)
+        }
     }
 
     /// The zone a timed event is written in, or `nil` for UTC.

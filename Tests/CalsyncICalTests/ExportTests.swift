@@ -119,4 +119,24 @@ struct ExportTests {
         // Then the local times written with the VTIMEZONE's offsets are the same instants
         #expect(instances.map(\.start) == starts.map(ICalTime.instant))
     }
+
+    @Test func inconsistentEndsAreWrittenSoTheFileReadsBack() throws {
+        // Given ends that are before the start or of the other kind
+        let start = utc("2026-11-24T09:00:00Z")
+        let events = [
+            ICalExportEvent(uid: "a", title: "A", start: .instant(start), end: .instant(start.addingTimeInterval(-60))),
+            ICalExportEvent(uid: "b", title: "B", start: day(2026, 11, 24), end: day(2026, 11, 24)),
+            ICalExportEvent(uid: "c", title: "C", start: day(2026, 11, 24), end: .instant(start)),
+            ICalExportEvent(uid: "d", title: "D", start: .instant(start), end: day(2026, 11, 25)),
+        ]
+
+        // When they are exported and read back
+        let text = ICalendar.export(events, prodID: "-//calsync//x//EN", now: now)
+        let instances = try ICalendar.parse(text, fileName: "ends.ics")
+            .expand(range: DateInterval(start: start, duration: 1))
+
+        // Then the file is accepted, with zero-length or one-day events
+        #expect(instances.map(\.key.uid) == ["b", "c", "a", "d"])
+        #expect(instances.map(\.end) == [day(2026, 11, 25), day(2026, 11, 25), .instant(start), .instant(start)])
+    }
 }
