@@ -7,8 +7,9 @@ extension ICalDocument {
     /// - A recurring event (RRULE and/or RDATE) yields the instances starting inside `range`
     ///   (start inclusive, end exclusive): DTSTART, the rule's occurrences and the RDATEs,
     ///   less the EXDATEs, keyed `UID/<original start>`.
-    /// - An override (a VEVENT with RECURRENCE-ID) replaces the instance it names and is kept
-    ///   when its own start is inside `range`; a cancelled override removes the instance.
+    /// - An override (a VEVENT with RECURRENCE-ID) replaces the instance it names (or a single
+    ///   event whose start it names) and is kept when its own start is inside `range`; a
+    ///   cancelled override removes the instance.
     /// - A cancelled event (`STATUS:CANCELLED` without RECURRENCE-ID) yields nothing.
     /// - When one UID (and RECURRENCE-ID) appears more than once, the copy whose revision
     ///   supersedes the others (`ICalRevision.supersedes`) is used.
@@ -36,8 +37,11 @@ extension ICalDocument {
         for uid in uidOrder {
             let replaced = overrides[uid] ?? [:]
             if let master = masters[uid], !master.isCancelled {
+                let ownStart = Self.original(master.start, isAllDay: master.start.isDate)
+                let ownKey = InstanceKey(uid: uid, recurrence: ownStart)
+                let isReplacedWhole = !master.isRecurring && replaced[ownKey] != nil
                 for instance in try instancesOf(master, in: range) where replaced[instance.key] == nil {
-                    instances.append(instance)
+                    if !isReplacedWhole { instances.append(instance) }
                 }
             }
             for (key, event) in replaced where !event.isCancelled {

@@ -185,4 +185,13 @@ struct RecurrenceSetTests {
         #expect(instances.map(\.key.description) == ["ooo/20261102", "ooo/20261104"])
         #expect(instances.map(\.start) == [day(2026, 11, 2), day(2026, 11, 5)])
     }
+
+    @Test func overrideOfASingleEventReplacesIt() throws {
+        let instances = try expand([
+            "BEGIN:VEVENT", "UID:one", "DTSTART:20261110T100000Z", "SUMMARY:Original", "END:VEVENT",
+            "BEGIN:VEVENT", "UID:one", "RECURRENCE-ID:20261110T100000Z", "DTSTART:20261110T120000Z",
+            "SEQUENCE:1", "SUMMARY:Changed", "END:VEVENT",
+        ])
+        #expect(instances.map(\.title) == ["Changed"])
+    }
 }
