@@ -1,5 +1,7 @@
 /// An RRULE value (RFC 5545 section 3.3.10), validated against the RFC's ranges and its
 /// table of which BY rules each frequency allows.
+///
+/// Rules are only made by parsing, so every rule that exists is valid.
 public struct RecurrenceRule: Sendable, Equatable {
     /// How often the rule repeats.
     public enum Frequency: String, Sendable, CaseIterable, Comparable {
@@ -43,36 +45,36 @@ public struct RecurrenceRule: Sendable, Equatable {
     }
 
     /// `FREQ`.
-    public var frequency: Frequency
+    public internal(set) var frequency: Frequency
     /// `INTERVAL`, at least 1.
-    public var interval = 1
+    public internal(set) var interval = 1
     /// `COUNT`; never set together with `until`.
-    public var count: Int?
+    public internal(set) var count: Int?
     /// `UNTIL`; never set together with `count`.
-    public var until: Until?
+    public internal(set) var until: Until?
     /// `BYSECOND`, 0 to 60.
-    public var bySecond: [Int] = []
+    public internal(set) var bySecond: [Int] = []
     /// `BYMINUTE`, 0 to 59.
-    public var byMinute: [Int] = []
+    public internal(set) var byMinute: [Int] = []
     /// `BYHOUR`, 0 to 23.
-    public var byHour: [Int] = []
+    public internal(set) var byHour: [Int] = []
     /// `BYDAY`.
-    public var byDay: [WeekdayOccurrence] = []
+    public internal(set) var byDay: [WeekdayOccurrence] = []
     /// `BYMONTHDAY`, ±1 to ±31.
-    public var byMonthDay: [Int] = []
+    public internal(set) var byMonthDay: [Int] = []
     /// `BYYEARDAY`, ±1 to ±366.
-    public var byYearDay: [Int] = []
+    public internal(set) var byYearDay: [Int] = []
     /// `BYWEEKNO`, ±1 to ±53.
-    public var byWeekNo: [Int] = []
+    public internal(set) var byWeekNo: [Int] = []
     /// `BYMONTH`, 1 to 12.
-    public var byMonth: [Int] = []
+    public internal(set) var byMonth: [Int] = []
     /// `BYSETPOS`, ±1 to ±366.
-    public var bySetPos: [Int] = []
+    public internal(set) var bySetPos: [Int] = []
     /// `WKST`, Monday unless given.
-    public var weekStart = Weekday.monday
+    public internal(set) var weekStart = Weekday.monday
 
-    /// Creates a rule repeating at `frequency`; set the other parts afterwards.
-    public init(frequency: Frequency) {
+    /// Creates a rule repeating at `frequency`; `parse(_:)` sets and validates the other parts.
+    init(frequency: Frequency) {
         self.frequency = frequency
     }
 
