@@ -35,7 +35,12 @@ extension RecurrenceRule {
             guard steps <= Self.periodLimit else { throw runaway("it needs more than \(Self.periodLimit) steps") }
             guard let period = stepper.period(index) else { break }
             if period.earliest > window.upperBound || isPastUntil(period.earliest, zone: zone) { break }
-            for candidate in stepper.candidates(in: period) where candidate > start {
+            let days = stepper.selectedDays(in: period)
+            let times = stepper.clockTimes(in: period)
+            guard days.count * times.count <= Self.occurrenceLimit else {
+                throw runaway("one period has more than \(Self.occurrenceLimit) candidates")
+            }
+            for candidate in stepper.candidates(days: days, times: times) where candidate > start {
                 if isPastUntil(candidate, zone: zone) { break stepping }
                 if let count, counted >= count { break stepping }
                 counted += 1
@@ -213,12 +218,15 @@ private struct PeriodStepper {
         }
     }
 
-    /// The occurrences of `period` in order, after the BY rules and `BYSETPOS`.
-    func candidates(in period: Period) -> [CivilDateTime] {
-        let times = clockTimes(in: period)
-        guard !times.isEmpty else { return [] }
+    /// The days of `period` that pass the day-level BY rules, in order.
+    func selectedDays(in period: Period) -> [CivilDate] {
+        period.days.filter { isSelected($0, in: period) }
+    }
+
+    /// The occurrences made of `days` and `times` in order, after `BYSETPOS`.
+    func candidates(days: [CivilDate], times: [(hour: Int, minute: Int, second: Int)]) -> [CivilDateTime] {
         var result: [CivilDateTime] = []
-        for day in period.days where isSelected(day, in: period) {
+        for day in days {
             for time in times {
                 if let moment = CivilDateTime(date: day, hour: time.hour, minute: time.minute, second: time.second) {
                     result.append(moment)
@@ -235,7 +243,7 @@ private struct PeriodStepper {
 
     /// The clock times of the period: expanded by BY rules at or above DAILY, and checked
     /// against them (limited) below DAILY.
-    private func clockTimes(in period: Period) -> [(hour: Int, minute: Int, second: Int)] {
+    func clockTimes(in period: Period) -> [(hour: Int, minute: Int, second: Int)] {
         func values(_ fixed: Int?, _ by: [Int], _ fallback: Int) -> [Int] {
             if let fixed { return by.isEmpty || by.contains(fixed) ? [fixed] : [] }
             return by.isEmpty ? [fallback] : Array(Set(by)).sorted()

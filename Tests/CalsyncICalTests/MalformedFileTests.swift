@@ -74,6 +74,25 @@ struct MalformedFileTests {
         #expect(error?.code == .runawayRecurrence)
     }
 
+    @Test func ruleWithMillionsOfCandidatesPerPeriodIsRefused() throws {
+        // Given a yearly rule naming every second of every day
+        let minutes = (0...59).map(String.init).joined(separator: ",")
+        let text = calendar([
+            "BEGIN:VEVENT", "UID:storm", "DTSTART:20261101T000000Z",
+            "RRULE:FREQ=YEARLY;BYMONTH=11;BYMONTHDAY=1,2,3;BYHOUR=0,1,2,3,4,5,6,7,8,9,10,11"
+                + ";BYMINUTE=\(minutes);BYSECOND=\(minutes)",
+            "END:VEVENT",
+        ])
+        let document = try ICalendar.parse(text, fileName: "storm.ics")
+
+        // When it is expanded, then it is refused at the RRULE line before building the candidates
+        let error = #expect(throws: ICalError.self) {
+            try document.expand(range: ICalendar.defaultRange(around: utc("2026-11-25T00:00:00Z")))
+        }
+        #expect(error?.line == 7)
+        #expect(error?.code == .runawayRecurrence)
+    }
+
     @Test func errorRendersAsFileLineWhatWhyFix() {
         // Given an error value
         let error = ICalError(
