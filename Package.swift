@@ -30,6 +30,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "CalsyncExecutor", dependencies: ["CalsyncModel"], swiftSettings: strict),
+        .target(name: "CalsyncICal", swiftSettings: strict),
         .target(name: "CalsyncStatus", dependencies: ["CalsyncModel"], swiftSettings: strict),
         .target(
             name: "CalsyncCLI",
@@ -45,6 +46,10 @@ let package = Package(
             name: "calsync-bench", dependencies: ["CalsyncModel", "CalsyncState", "CalsyncTesting"], swiftSettings: strict
         ),
         .target(name: "CalsyncTesting", swiftSettings: strict),
+        .executableTarget(name: "calsync-ical-bench", dependencies: ["CalsyncICal"], swiftSettings: strict),
+        .testTarget(
+            name: "CalsyncICalTests", dependencies: ["CalsyncICal"], exclude: ["Fixtures"], swiftSettings: strict
+        ),
         .target(
             name: "CalsyncPlanner",
             dependencies: ["CalsyncModel", .product(name: "Crypto", package: "swift-crypto")],
