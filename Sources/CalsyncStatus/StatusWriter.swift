@@ -14,6 +14,7 @@ public struct StatusWriter: Sendable {
         var touched: [String] = []
         let fileManager = FileManager.default
         try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        removeTemporaries()
         var expected = Set<String>()
         for card in cards {
             let path = "\(directory)/\(card.ref.tenant)/\(card.ref.provider).yaml"
@@ -52,12 +53,30 @@ public struct StatusWriter: Sendable {
         return false
     }
 
+    /// Writes through a temporary file beside the target and a rename, so a reader never sees half a
+    /// card; temporaries left by a killed run are removed by the next one.
     private func writeIfChanged(_ text: String, to path: String) throws -> Bool {
         let data = Data(text.utf8)
         if FileManager.default.contents(atPath: path) == data { return false }
-        try FileManager.default.createDirectory(
-            atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
-        try data.write(to: URL(fileURLWithPath: path), options: .atomic)
+        let directory = (path as NSString).deletingLastPathComponent
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        let temporary = "\(directory)/.\((path as NSString).lastPathComponent)\(Self.temporaryMarker)\(ProcessInfo.processInfo.processIdentifier)"
+        try data.write(to: URL(fileURLWithPath: temporary))
+        guard rename(temporary, path) == 0 else {
+            try? FileManager.default.removeItem(atPath: temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
+        }
         return true
+    }
+
+    static let temporaryMarker = ".calsync-tmp-"
+
+    /// Removes temporaries a killed run left behind.
+    private func removeTemporaries() {
+        let fileManager = FileManager.default
+        for item in fileManager.enumerator(atPath: directory)?.allObjects as? [String] ?? []
+        where (item as NSString).lastPathComponent.contains(Self.temporaryMarker) {
+            try? fileManager.removeItem(atPath: "\(directory)/\(item)")
+        }
     }
 }
