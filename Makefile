@@ -43,18 +43,23 @@ test-long: deps
 ## bench: speed and memory figures, printed
 bench: release
 	$(RELEASE_BIN)/calsync-bench --calsync $(RELEASE_BIN)/calsync
+	$(RELEASE_BIN)/calsync-ical-bench
 
-## demo: validate the sample manifests, show what a broken manifest looks like, print the schema's kinds
+## demo: validate and reconcile the sample manifests, show the plan, the cards and located errors
 demo: build
 	@bin=$(DEBUG_BIN)/calsync; set -e; \
-	echo "== calsync validate manifests/"; $$bin validate manifests/; echo; \
-	echo "== calsync validate on a manifest with mistakes (exit code 1 expected)"; \
-	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
-	cp -r manifests "$$tmp/"; \
-	sed -i 's/syncDirection: to_external/syncDirection: to-external/; s/syncInterval: 30m/syncInterval: 30s/' "$$tmp/manifests/tenants/acme.yaml"; \
-	sed -i 's/tenant: globex$$/tenant: globx/' "$$tmp/manifests/tenants/globex.yaml"; \
-	(cd "$$tmp" && $$bin validate manifests/) || echo "(exit code $$?)"; echo; \
-	echo "== calsync schema (kinds)"; $$bin schema | python3 -c 'import json,sys; d=json.load(sys.stdin); print(", ".join(d["$$defs"].keys()))'
+	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; cp -r manifests "$$tmp/"; cd "$$tmp"; \
+	echo "== calsync validate"; $$bin validate; echo; \
+	echo "== calsync plan"; $$bin plan; echo; \
+	echo "== calsync reconcile (exit code 3: the providers wait for OAuth consent)"; $$bin reconcile || echo "(exit code $$?)"; echo; \
+	echo "== calsync status"; $$bin status; echo; \
+	echo "== status/summary.md"; cat status/summary.md; echo; \
+	echo "== status/acme/google-main.yaml"; cat status/acme/google-main.yaml; echo; \
+	echo "== calsync reconcile again: converged, nothing written"; $$bin reconcile 2>/dev/null || echo "(exit code $$?)"; echo; \
+	echo "== calsync validate on a copy with mistakes (exit code 1 expected)"; \
+	sed -i 's/syncDirection: to_external/syncDirection: to-external/; s/syncInterval: 30m/syncInterval: 30s/' manifests/tenants/acme.yaml; \
+	sed -i 's/tenant: globex$$/tenant: globx/' manifests/tenants/globex.yaml; \
+	$$bin validate || echo "(exit code $$?)"
 
 schema: build
 	$(DEBUG_BIN)/calsync schema > calsync.schema.json
