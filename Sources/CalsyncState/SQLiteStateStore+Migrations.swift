@@ -131,6 +131,15 @@ extension SQLiteStateStore {
                     );
                     """)
         }
+        migrator.registerMigration("v2-entry-source") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE entry ADD COLUMN sourceKey TEXT;
+                    ALTER TABLE entry ADD COLUMN sourceSequence INTEGER;
+                    ALTER TABLE entry ADD COLUMN sourceStamp TEXT;
+                    CREATE UNIQUE INDEX entry_source ON entry(tenant, sourceKey);
+                    """)
+        }
         return migrator
     }
 }

@@ -17,6 +17,9 @@ public struct SQLiteStateStore: StateStore {
     public let path: String
     private let pool: DatabasePool
 
+    var databaseReader: any DatabaseReader { pool }
+    var databaseWriter: any DatabaseWriter { pool }
+
     /// Opens the database at `path`.
     ///
     /// - Throws: `StateError` (`.missing` for a read-only open of a file that does not exist,

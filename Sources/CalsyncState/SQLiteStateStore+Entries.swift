@@ -1,0 +1,263 @@
+import CalsyncModel
+import Foundation
+import GRDB
+
+/// An imported instance: the entry it becomes, keyed by its iCalendar instance key and revision.
+public struct ImportedEntry: Sendable, Hashable {
+    /// `UID` or `UID/RECURRENCE`, unique per tenant.
+    public var key: String
+    public var sequence: Int
+    public var stamp: Date?
+    public var title: String
+    public var description: String?
+    public var location: String?
+    public var start: EntryTime
+    public var end: EntryTime
+    public var timeZone: String?
+
+    public init(
+        key: String, sequence: Int, stamp: Date?, title: String, description: String?, location: String?,
+        start: EntryTime, end: EntryTime, timeZone: String?
+    ) {
+        self.key = key
+        self.sequence = sequence
+        self.stamp = stamp
+        self.title = title
+        self.description = description
+        self.location = location
+        self.start = start
+        self.end = end
+        self.timeZone = timeZone
+    }
+}
+
+/// What an import did.
+public struct ImportResult: Sendable, Hashable {
+    public var added = 0
+    public var updated = 0
+    public var unchanged = 0
+    public init() {}
+}
+
+/// The tenant schedule: short transactions of their own, without the run lock (SPEC section 4).
+extension SQLiteStateStore {
+    /// Whether any apply or reconcile recorded the tenant.
+    public func isKnownTenant(_ tenant: TenantName) throws -> Bool {
+        try readEntries { try Bool.fetchOne($0, sql: "SELECT 1 FROM tenant WHERE name = ?", arguments: [tenant.rawValue]) ?? false }
+    }
+
+    /// The tenant's entries overlapping `[from, to)`, ordered by start.
+    public func entries(tenant: TenantName, from: Date? = nil, to: Date? = nil) throws -> [Entry] {
+        try readEntries { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM entry WHERE tenant = ? ORDER BY start, id", arguments: [tenant.rawValue])
+                .compactMap(Self.entry(from:))
+                .filter { $0.overlaps(from: from, to: to) }
+                .sorted { ($0.start, $0.id) < ($1.start, $1.id) }
+        }
+    }
+
+    /// The entry with `id`, which must belong to `tenant`.
+    public func entry(_ id: EntryID, tenant: TenantName) throws -> Entry {
+        try readEntries { try Self.owned(id, tenant: tenant, db: $0) }
+    }
+
+    /// Adds `entry` (its version is 1).
+    public func addEntry(_ entry: Entry) throws -> Entry {
+        try writeEntries { db in
+            try Self.requireTenant(entry.tenant, db: db)
+            var stored = entry
+            stored.version = 1
+            try Self.insert(stored, sourceKey: nil, sequence: nil, stamp: nil, db: db)
+            return stored
+        }
+    }
+
+    /// Applies `changes` to the entry `id` of `tenant`; `ifVersion` makes it conditional.
+    public func updateEntry(
+        _ id: EntryID, tenant: TenantName, changes: EntryChanges, ifVersion: Int? = nil, now: Date
+    ) throws -> Entry {
+        try writeEntries { db in
+            let current = try Self.owned(id, tenant: tenant, db: db)
+            if let ifVersion, ifVersion != current.version {
+                throw EntryError(.versionMismatch, "entry \(id) is at version \(current.version), not \(ifVersion)")
+            }
+            var next = changes.applied(to: current)
+            if let problem = EntryRules.problem(with: next) { throw EntryError(.invalid, problem) }
+            guard next != current else { return current }
+            next.version = current.version + 1
+            next.updatedAt = now
+            try db.execute(
+                sql: """
+                    UPDATE entry SET title = ?, description = ?, location = ?, start = ?, end = ?, allDay = ?,
+                    timeZone = ?, version = ?, updatedAt = ? WHERE id = ? AND version = ?
+                    """,
+                arguments: [
+                    next.title, next.description, next.location, next.start.description, next.end.description,
+                    next.isAllDay, next.timeZone, next.version, Self.timestamp(now), id.rawValue, current.version,
+                ])
+            return next
+        }
+    }
+
+    /// Deletes the entry `id` of `tenant`.
+    public func deleteEntry(_ id: EntryID, tenant: TenantName, ifVersion: Int? = nil) throws {
+        try writeEntries { db in
+            let current = try Self.owned(id, tenant: tenant, db: db)
+            if let ifVersion, ifVersion != current.version {
+                throw EntryError(.versionMismatch, "entry \(id) is at version \(current.version), not \(ifVersion)")
+            }
+            try db.execute(sql: "DELETE FROM entry WHERE id = ?", arguments: [id.rawValue])
+        }
+    }
+
+    /// Imports instances in one transaction: a key already imported is updated when the new revision
+    /// supersedes it (`supersedes(new, old)`), never duplicated.
+    public func importEntries(
+        _ imported: [ImportedEntry], tenant: TenantName, now: Date, newID: () -> EntryID,
+        supersedes: (ImportedEntry, _ sequence: Int, _ stamp: Date?) -> Bool
+    ) throws -> ImportResult {
+        try writeEntries { db in
+            try Self.requireTenant(tenant, db: db)
+            var result = ImportResult()
+            for item in imported {
+                let existing = try Row.fetchOne(
+                    db, sql: "SELECT * FROM entry WHERE tenant = ? AND sourceKey = ?", arguments: [tenant.rawValue, item.key])
+                guard let existing, let current = Self.entry(from: existing) else {
+                    let entry = Entry(
+                        id: newID(), tenant: tenant, title: item.title, description: item.description,
+                        location: item.location, start: item.start, end: item.end, timeZone: item.timeZone, updatedAt: now,
+                        origin: "ical")
+                    if let problem = EntryRules.problem(with: entry) {
+                        throw EntryError(.invalid, "instance \(item.key): \(problem)")
+                    }
+                    try Self.insert(entry, sourceKey: item.key, sequence: item.sequence, stamp: item.stamp, db: db)
+                    result.added += 1
+                    continue
+                }
+                let oldStamp = (existing["sourceStamp"] as String?).flatMap(Self.date(from:))
+                let oldSequence: Int = existing["sourceSequence"] ?? 0
+                guard supersedes(item, oldSequence, oldStamp) else {
+                    result.unchanged += 1
+                    continue
+                }
+                try db.execute(
+                    sql: """
+                        UPDATE entry SET title = ?, description = ?, location = ?, start = ?, end = ?, allDay = ?,
+                        timeZone = ?, version = version + 1, updatedAt = ?, sourceSequence = ?, sourceStamp = ?
+                        WHERE id = ?
+                        """,
+                    arguments: [
+                        item.title, item.description, item.location, item.start.description, item.end.description,
+                        item.start.isDate, item.timeZone, Self.timestamp(now), item.sequence,
+                        item.stamp.map(Self.timestamp), current.id.rawValue,
+                    ])
+                result.updated += 1
+            }
+            return result
+        }
+    }
+
+    /// The iCalendar key an imported entry came from, for exports that read back to the same entries.
+    public func sourceKeys(tenant: TenantName) throws -> [EntryID: String] {
+        try readEntries { db in
+            var keys: [EntryID: String] = [:]
+            for row in try Row.fetchAll(
+                db, sql: "SELECT id, sourceKey FROM entry WHERE tenant = ? AND sourceKey IS NOT NULL", arguments: [tenant.rawValue])
+            {
+                keys[EntryID(rawValue: row["id"])] = row["sourceKey"]
+            }
+            return keys
+        }
+    }
+
+    /// Removes the tenant's schedule and, when no manifest declares it any more, the tenant itself.
+    public func purgeTenant(_ tenant: TenantName) throws -> Int {
+        try writeEntries { db in
+            try Self.requireTenant(tenant, db: db)
+            try db.execute(sql: "DELETE FROM entry WHERE tenant = ?", arguments: [tenant.rawValue])
+            let removed = db.changesCount
+            let providers = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM provider WHERE tenant = ?", arguments: [tenant.rawValue]) ?? 0
+            if providers == 0 {
+                try db.execute(sql: "DELETE FROM tenant WHERE name = ? AND isDeclared = 0", arguments: [tenant.rawValue])
+            }
+            return removed
+        }
+    }
+
+    // MARK: - Rows
+
+    private static func requireTenant(_ tenant: TenantName, db: Database) throws {
+        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM tenant WHERE name = ?", arguments: [tenant.rawValue]) ?? false else {
+            throw EntryError(.unknownTenant, "tenant \"\(tenant)\" is not in the state. Reconcile the manifests that declare it first.")
+        }
+    }
+
+    private static func owned(_ id: EntryID, tenant: TenantName, db: Database) throws -> Entry {
+        try requireTenant(tenant, db: db)
+        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM entry WHERE id = ?", arguments: [id.rawValue]),
+            let entry = entry(from: row)
+        else { throw EntryError(.notFound, "no entry \(id) in tenant \"\(tenant)\"") }
+        guard entry.tenant == tenant else {
+            throw EntryError(.forbidden, "Forbidden: entry \(id) does not belong to tenant \"\(tenant)\"")
+        }
+        return entry
+    }
+
+    private static func insert(_ entry: Entry, sourceKey: String?, sequence: Int?, stamp: Date?, db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO entry (id, tenant, title, description, location, start, end, allDay, timeZone, version,
+                updatedAt, origin, sourceKey, sourceSequence, sourceStamp)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                entry.id.rawValue, entry.tenant.rawValue, entry.title, entry.description, entry.location,
+                entry.start.description, entry.end.description, entry.isAllDay, entry.timeZone, entry.version,
+                timestamp(entry.updatedAt), entry.origin, sourceKey, sequence, stamp.map(timestamp),
+            ])
+    }
+
+    static func entry(from row: Row) -> Entry? {
+        guard let tenant = TenantName(rawValue: row["tenant"]), let start = EntryTime(parsing: row["start"]),
+            let end = EntryTime(parsing: row["end"]), let updatedAt = date(from: row["updatedAt"])
+        else { return nil }
+        return Entry(
+            id: EntryID(rawValue: row["id"]), tenant: tenant, title: row["title"], description: row["description"],
+            location: row["location"], start: start, end: end, timeZone: row["timeZone"], version: row["version"],
+            updatedAt: updatedAt, origin: row["origin"])
+    }
+
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+
+    static func date(from text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime]
+        return formatter.date(from: text)
+    }
+
+    private func readEntries<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try databaseReader.read(body)
+        } catch let error as EntryError {
+            throw error
+        } catch {
+            throw StateError(.io, "cannot read the state database \"\(path)\": \(error)")
+        }
+    }
+
+    private func writeEntries<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try databaseWriter.write(body)
+        } catch let error as EntryError {
+            throw error
+        } catch {
+            throw StateError(.io, "cannot write the state database \"\(path)\": \(error)")
+        }
+    }
+}
