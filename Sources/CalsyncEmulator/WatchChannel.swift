@@ -1,0 +1,64 @@
+import Foundation
+
+/// A Google push notification channel created by events.watch.
+struct WatchChannel: Sendable {
+    let id: String
+    let resourceID: String
+    let calendarID: String
+    let accountID: String
+    let address: String
+    let token: String?
+    let resourceURI: String
+    var expiration: Date
+    /// The number of the last message sent; the sync message is 1.
+    var messageNumber = 0
+    var isStopped = false
+
+    /// Whether pushes still go out at `now`.
+    func isLive(at now: Date) -> Bool {
+        !isStopped && expiration > now
+    }
+}
+
+/// A Microsoft Graph change-notification subscription.
+struct GraphSubscription: Sendable {
+    let id: String
+    let userID: String
+    /// The watched calendar.
+    let calendarID: String
+    let resource: String
+    let changeTypes: [String]
+    let notificationURL: String
+    let lifecycleNotificationURL: String?
+    let clientState: String?
+    let applicationID: String
+    var expiration: Date
+    var isRemoved = false
+
+    /// Whether it exists and has not expired at `now`.
+    func isLive(at now: Date) -> Bool {
+        !isRemoved && expiration > now
+    }
+
+    /// The resource as the subscriptions endpoints return it.
+    func resource(baseURL: String) -> JSONValue {
+        [
+            "@odata.context": .string("\(baseURL)/graph/v1.0/$metadata#subscriptions/$entity"),
+            "id": .string(id),
+            "resource": .string(resource),
+            "applicationId": .string(applicationID),
+            "changeType": .string(changeTypes.joined(separator: ",")),
+            "clientState": clientState.map(JSONValue.string) ?? .null,
+            "notificationUrl": .string(notificationURL),
+            "lifecycleNotificationUrl": lifecycleNotificationURL.map(JSONValue.string) ?? .null,
+            "expirationDateTime": .string(DateFormats.graphTimestamp(expiration)),
+            "creatorId": .string(userID),
+            "latestSupportedTlsVersion": "v1_2",
+            "includeResourceData": .null,
+            "encryptionCertificate": .null,
+            "encryptionCertificateId": .null,
+            "notificationQueryOptions": .null,
+            "notificationUrlAppId": .null,
+        ]
+    }
+}
