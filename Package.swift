@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "calsync-emulator",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],
     products: [
         .library(name: "CalsyncEmulator", targets: ["CalsyncEmulator"]),
         .library(name: "CalsyncTesting", targets: ["CalsyncTesting"]),
@@ -54,6 +54,7 @@ let package = Package(
                 "CalsyncEmulator",
                 "CalsyncTesting",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
     ]

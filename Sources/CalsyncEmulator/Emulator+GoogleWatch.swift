@@ -72,7 +72,6 @@ extension Emulator {
             ("X-Goog-Resource-URI", channel.resourceURI),
             ("X-Goog-Channel-Expiration", DateFormats.httpDate(channel.expiration)),
             ("User-Agent", "APIs-Google; (+https://developers.google.com/webmasters/APIs-Google.html)"),
-            ("Content-Length", "0"),
         ]
         if let token = channel.token { headers.append(("X-Goog-Channel-Token", token)) }
         outbox.enqueue(OutboundMessage(kind: .googlePush, url: url, headers: headers, body: Data(), detail: state))

@@ -3,6 +3,7 @@ import CalsyncEmulator
 import Foundation
 
 /// `calsync-emulator`: serves the emulator until interrupted.
+@main
 struct EmulatorCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "calsync-emulator",
@@ -39,13 +40,15 @@ struct EmulatorCommand: AsyncParsableCommand {
             try await emulator.seed(JSONDecoder().decode(EmulatorFixture.self, from: data))
         }
         let server = try await EmulatorServer.start(emulator: emulator, host: host, port: port)
-        print("calsync-emulator listening on \(server.host):\(server.port)")
-        print("export CALSYNC_GOOGLE_BASE_URL=\(server.googleBaseURL)")
-        print("export CALSYNC_GRAPH_BASE_URL=\(server.graphBaseURL)")
-        print("export CALSYNC_MICROSOFT_LOGIN_BASE_URL=\(server.microsoftLoginBaseURL)")
-        fflush(stdout)
+        let banner = """
+            calsync-emulator listening on \(server.host):\(server.port)
+            export CALSYNC_GOOGLE_BASE_URL=\(server.googleBaseURL)
+            export CALSYNC_GRAPH_BASE_URL=\(server.graphBaseURL)
+            export CALSYNC_MICROSOFT_LOGIN_BASE_URL=\(server.microsoftLoginBaseURL)
+
+            """
+        FileHandle.standardOutput.write(Data(banner.utf8))
         try await server.wait()
     }
 }
 
-await EmulatorCommand.main()
