@@ -48,7 +48,7 @@ struct EmulatorResponder: HTTPResponder {
                 status: HTTPResponse.Status(code: response.status), headers: fields,
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: response.body)))
         case .dropConnection:
-            try? await context.channel.close()
+            context.channel.close(mode: .all, promise: nil)
             throw ConnectionDropped()
         }
     }

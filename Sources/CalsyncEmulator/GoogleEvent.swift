@@ -12,9 +12,9 @@ struct GoogleEvent: Sendable {
     let created: Date
     var updated: Date
 
-    /// Fields the server owns; values sent by clients are ignored.
+    /// Fields the server owns; values sent by clients are ignored (`id` is read only on insert).
     static let serverManagedKeys: Set<String> = [
-        "kind", "etag", "id", "created", "updated", "htmlLink", "creator", "organizer", "recurringEventId",
+        "kind", "etag", "created", "updated", "htmlLink", "creator", "organizer", "recurringEventId",
         "originalStartTime",
     ]
 

@@ -4,7 +4,9 @@ import Foundation
 enum OpaqueToken {
     /// Encodes `value` with a short prefix.
     static func encode<T: Encodable>(_ value: T, prefix: String) -> String {
-        let data = (try? JSONEncoder().encode(value)) ?? Data()
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        let data = (try? encoder.encode(value)) ?? Data()
         let text = data.base64EncodedString()
             .replacingOccurrences(of: "+", with: "-")
             .replacingOccurrences(of: "/", with: "_")

@@ -19,7 +19,26 @@ public final class WebhookDeliverer: Sendable {
     /// POSTs `body` to `url`; returns the receiver's status and body, or `nil` when it
     /// could not be reached within `timeout` seconds.
     func post(url: URL, headers: [(String, String)], body: Data, timeout: Double) async -> (status: Int, body: Data)? {
-        var request = URLRequest(url: url, timeoutInterval: timeout)
+        await withTaskGroup(of: DeliveryAttempt.self) { group in
+            group.addTask {
+                guard let answer = await self.send(url: url, headers: headers, body: body, timeout: timeout) else {
+                    return .unreachable
+                }
+                return .answered(status: answer.status, body: answer.body)
+            }
+            group.addTask {
+                try? await Task.sleep(for: .milliseconds(Int(timeout * 1000)))
+                return .timedOut
+            }
+            let first = await group.next() ?? .timedOut
+            group.cancelAll()
+            if case .answered(let status, let body) = first { return (status, body) }
+            return nil
+        }
+    }
+
+    private func send(url: URL, headers: [(String, String)], body: Data, timeout: Double) async -> (status: Int, body: Data)? {
+        var request = URLRequest(url: url, timeoutInterval: max(timeout, 1))
         request.httpMethod = "POST"
         for (name, value) in headers {
             request.setValue(value, forHTTPHeaderField: name)
@@ -38,6 +57,13 @@ public final class WebhookDeliverer: Sendable {
     public func shutdown() {
         session.finishTasksAndInvalidate()
     }
+}
+
+/// How one outbound POST ended.
+private enum DeliveryAttempt: Sendable {
+    case answered(status: Int, body: Data)
+    case unreachable
+    case timedOut
 }
 
 /// One queued outbound message.

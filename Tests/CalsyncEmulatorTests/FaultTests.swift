@@ -30,11 +30,20 @@ import Testing
         let session = try await Session.start()
         var body = GoogleEventsTests.event.objectValue ?? [:]
         body["id"] = "dropped01"
+        // A fresh client per dropped request: on a reused keep-alive connection URLSession may retry by itself
+        func postOnNewConnection() async throws {
+            let client = HTTPClient()
+            defer { client.shutdown() }
+            _ = try await client.send(
+                "POST", session.harness.googleBaseURL + "/calendar/v3/calendars/primary/events",
+                headers: ["Authorization": "Bearer \(session.googleToken)", "Content-Type": "application/json"],
+                body: JSONValue.object(body).serialized())
+        }
         try await session.harness.injectFault(FaultRule(method: "POST", path: "/google/calendar/v3/calendars/{calendarId}/events", drop: .before, count: 1))
-        await #expect(throws: (any Error).self) { _ = try await session.google("POST", "/calendars/primary/events", json: .object(body)) }
+        await #expect(throws: (any Error).self) { try await postOnNewConnection() }
         #expect(try await session.harness.events(vendor: .google, calendarID: Fixtures.googleEmail).isEmpty)
         try await session.harness.injectFault(FaultRule(method: "POST", path: "/google/calendar/v3/calendars/{calendarId}/events", drop: .after, count: 1))
-        await #expect(throws: (any Error).self) { _ = try await session.google("POST", "/calendars/primary/events", json: .object(body)) }
+        await #expect(throws: (any Error).self) { try await postOnNewConnection() }
         #expect(try await session.harness.events(vendor: .google, calendarID: Fixtures.googleEmail).count == 1)
         // The retry with the same client-chosen id is a 409
         #expect(try await session.google("POST", "/calendars/primary/events", json: .object(body)).status == 409)

@@ -58,13 +58,13 @@ import Testing
     @Test func clientChosenIdsAreValidatedAndNeverReused() async throws {
         let session = try await Session.start()
         var body = Self.event.objectValue ?? [:]
-        body["id"] = "calsync0abc123"
-        #expect(try await session.google("POST", "/calendars/primary/events", json: .object(body)).json?["id"] == "calsync0abc123")
+        body["id"] = "abc0123def"
+        #expect(try await session.google("POST", "/calendars/primary/events", json: .object(body)).json?["id"] == "abc0123def")
         let duplicate = try await session.google("POST", "/calendars/primary/events", json: .object(body))
         #expect(duplicate.status == 409)
         #expect(duplicate.json?["error"]?["errors"]?.arrayValue?.first?["reason"] == "duplicate")
         // Reusing a deleted event's id is still a conflict
-        _ = try await session.google("DELETE", "/calendars/primary/events/calsync0abc123")
+        _ = try await session.google("DELETE", "/calendars/primary/events/abc0123def")
         #expect(try await session.google("POST", "/calendars/primary/events", json: .object(body)).status == 409)
         for invalid in ["abcd", "UPPERCASE1", "has-dash1", "wxyz12345"] {
             body["id"] = .string(invalid)
