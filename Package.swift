@@ -38,7 +38,10 @@ let package = Package(
         ),
         .target(
             name: "CalsyncTesting",
-            dependencies: ["CalsyncEmulator"]
+            dependencies: [
+                "CalsyncEmulator",
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .executableTarget(
             name: "calsync-emulator-bench",

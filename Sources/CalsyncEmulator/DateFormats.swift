@@ -4,7 +4,15 @@ import Foundation
 enum DateFormats {
     private static let utc = TimeZone(identifier: "UTC") ?? TimeZone(secondsFromGMT: 0) ?? .current
 
+    /// The Gregorian calendar in UTC, built once: making calendars is costly on Linux.
+    private static let utcCalendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = utc
+        return calendar
+    }()
+
     private static func gregorian(in zone: TimeZone) -> Calendar {
+        if zone == utc { return utcCalendar }
         var calendar = Calendar(identifier: .gregorian)
         calendar.timeZone = zone
         return calendar

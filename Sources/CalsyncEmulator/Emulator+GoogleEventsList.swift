@@ -22,10 +22,10 @@ struct GooglePageCursor: Codable, Sendable {
     let g: Int
 }
 
-/// One listed item with its sort key.
+/// One listed item with its sort key; the resource is rendered only for the page served.
 private struct ListedItem {
     let key: String
-    let resource: JSONValue
+    let render: () -> JSONValue
 }
 
 extension Emulator {
@@ -113,21 +113,23 @@ extension Emulator {
                     .joined(separator: " ").lowercased()
                 if !text.contains(query) { continue }
             }
-            let resource = event.resource(calendar: calendar, ownerEmail: owner)
+            let render = { event.resource(calendar: calendar, ownerEmail: owner) }
             guard !event.isDeleted, let span = event.span(defaultZone: zone) else {
-                items.append(ListedItem(key: sortKey(orderBy, id: event.id, start: nil, updated: event.updated), resource: resource))
+                items.append(ListedItem(key: sortKey(orderBy, id: event.id, start: nil, updated: event.updated), render: render))
                 continue
             }
-            let instances = googleInstances(of: event, span: span, resource: resource, horizon: horizon)
+            let instances = event.recurrence.isEmpty
+                ? nil : googleInstances(of: event, span: span, resource: render(), horizon: horizon)
             if singleEvents, let instances {
                 for instance in instances where instance.span.overlaps(timeMin: timeMin, timeMax: timeMax) {
-                    items.append(ListedItem(key: sortKey(orderBy, id: instance.id, start: instance.span.start, updated: event.updated), resource: instance.resource))
+                    let resource = instance.resource
+                    items.append(ListedItem(key: sortKey(orderBy, id: instance.id, start: instance.span.start, updated: event.updated), render: { resource }))
                 }
             } else {
                 let overlaps = instances.map { $0.contains { $0.span.overlaps(timeMin: timeMin, timeMax: timeMax) } }
                     ?? span.overlaps(timeMin: timeMin, timeMax: timeMax)
                 if overlaps {
-                    items.append(ListedItem(key: sortKey(orderBy, id: event.id, start: span.start, updated: event.updated), resource: resource))
+                    items.append(ListedItem(key: sortKey(orderBy, id: event.id, start: span.start, updated: event.updated), render: render))
                 }
             }
         }
@@ -145,7 +147,7 @@ extension Emulator {
             "timeZone": .string(calendar.timeZone),
             "accessRole": "owner",
             "defaultReminders": [],
-            "items": .array(pageItems.map(\.resource)),
+            "items": .array(pageItems.map { $0.render() }),
         ]
         if items.count > maxResults, let last = pageItems.last {
             body["nextPageToken"] = .string(

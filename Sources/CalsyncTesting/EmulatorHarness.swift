@@ -1,5 +1,6 @@
 import CalsyncEmulator
 import Foundation
+import Logging
 import Synchronization
 
 #if canImport(FoundationNetworking)
@@ -84,7 +85,9 @@ public final class EmulatorHarness: Sendable {
     ) async throws -> EmulatorHarness {
         let emulator = Emulator(start: start, seed: seed, configuration: configuration)
         if let fixture { try await emulator.seed(fixture) }
-        let server = try await EmulatorServer.start(emulator: emulator)
+        var logger = Logger(label: "calsync-emulator")
+        logger.logLevel = .critical
+        let server = try await EmulatorServer.start(emulator: emulator, logger: logger)
         return EmulatorHarness(baseURL: server.baseURL, server: server, child: nil)
     }
 
