@@ -90,9 +90,10 @@ struct BenchResult {
     func line(name: String) -> String {
         let seconds = milliseconds(elapsed) / 1000
         let rate = Double(latencies.count) / max(seconds, 0.000_001)
-        return String(
-            format: "%-30@ %6d requests in %6.2f s: %8.0f requests/s, p50 %6.2f ms, p99 %6.2f ms",
-            name as NSString, latencies.count, seconds, rate, percentile(0.50), percentile(0.99))
+        let label = name.padding(toLength: 30, withPad: " ", startingAt: 0)
+        return label + String(
+            format: "%6d requests in %6.2f s: %8.0f requests/s, p50 %6.2f ms, p99 %6.2f ms",
+            latencies.count, seconds, rate, percentile(0.50), percentile(0.99))
     }
 }
 
