@@ -25,6 +25,20 @@ extension Emulator {
         case .addAccount:
             try addAccount(try decode(AccountFixture.self, request))
             return .json(201, summary())
+        case .addCalendar:
+            let vendor = try vendorField(body)
+            guard let email = body["email"]?.stringValue, let account = directory.account(vendor: vendor, email: email),
+                let calendarBody = body["calendar"]
+            else { throw badControl("expected {vendor, email, calendar} for a seeded account") }
+            let calendar: CalendarFixture
+            do {
+                calendar = try JSONDecoder().decode(CalendarFixture.self, from: calendarBody.serialized())
+            } catch {
+                throw badControl("invalid calendar: \(error)")
+            }
+            let hasCalendars = directory.defaultCalendar(of: account.id) != nil
+            let id = try addCalendar(calendar, to: account, isDefault: calendar.isDefault ?? !hasCalendars)
+            return .json(201, ["id": .string(id)])
         case .setConsent:
             let vendor = try vendorField(body)
             guard let email = body["email"]?.stringValue, let account = directory.account(vendor: vendor, email: email),
@@ -134,7 +148,10 @@ extension Emulator {
             subscriptions[id]?.expiration = clock.now
             return .empty(204)
         case .lifecycle(let id):
-            try sendLifecycleNotification(subscriptionID: id, event: body["lifecycleEvent"]?.stringValue ?? "")
+            guard let event = body["lifecycleEvent"]?.stringValue.flatMap(LifecycleEvent.init(rawValue:)) else {
+                throw badControl("lifecycleEvent must be reauthorizationRequired, subscriptionRemoved or missed")
+            }
+            try sendLifecycleNotification(subscriptionID: id, event: event)
             return .empty(202)
         }
     }

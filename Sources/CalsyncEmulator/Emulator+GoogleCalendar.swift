@@ -118,9 +118,9 @@ extension Emulator {
     }
 
     /// Inserts an event (client-chosen or generated id) and notifies the calendar's channels.
-    func googleInsert(into calendar: CalendarRecord, body: [String: JSONValue], clientID: String? = nil) throws -> GoogleEvent {
+    func googleInsert(into calendar: CalendarRecord, body: [String: JSONValue], eventID: String? = nil) throws -> GoogleEvent {
         var fields = body
-        let requestedID = clientID ?? takeID(from: &fields)
+        let requestedID = eventID ?? takeID(from: &fields)
         let id: String
         if let requestedID {
             guard Self.isValidGoogleEventID(requestedID) else {
@@ -179,7 +179,7 @@ extension Emulator {
     func googleCalendarChanged(_ calendarID: String, revision: Int) {
         directory.calendars[CalendarKey(vendor: .google, id: calendarID)]?.lastRevision = revision
         for channel in channels.values where channel.calendarID == calendarID && channel.isLive(at: clock.now) {
-            queueGooglePush(channelID: channel.id, state: "exists")
+            queueGooglePush(channelID: channel.id, state: .exists)
         }
     }
 }

@@ -45,11 +45,14 @@ extension Emulator {
         }
         let singleEvents = request.queryValue("singleEvents") == "true"
         let showDeletedText = request.queryValue("showDeleted")
-        let orderBy = request.queryValue("orderBy")
-        if let orderBy, !["startTime", "updated"].contains(orderBy) {
-            throw GoogleError.invalid("Invalid value for orderBy.", parameter: "orderBy")
+        var orderBy: GoogleEventOrder?
+        if let text = request.queryValue("orderBy") {
+            guard let order = GoogleEventOrder(rawValue: text) else {
+                throw GoogleError.invalid("Invalid value for orderBy.", parameter: "orderBy")
+            }
+            orderBy = order
         }
-        if orderBy == "startTime" && !singleEvents {
+        if orderBy == .startTime && !singleEvents {
             throw GoogleError(status: 400, domain: "global", reason: "badRequest", message: "The requested ordering is not available for the particular query.")
         }
         let zone = calendar.zone
@@ -159,11 +162,11 @@ extension Emulator {
         return .json(200, .object(body))
     }
 
-    private func sortKey(_ orderBy: String?, id: String, start: Date?, updated: Date) -> String {
+    private func sortKey(_ orderBy: GoogleEventOrder?, id: String, start: Date?, updated: Date) -> String {
         switch orderBy {
-        case "startTime": return (start.map(DateFormats.rfc3339) ?? "") + "|" + id
-        case "updated": return DateFormats.rfc3339(updated) + "|" + id
-        default: return id
+        case .startTime: return (start.map(DateFormats.rfc3339) ?? "") + "|" + id
+        case .updated: return DateFormats.rfc3339(updated) + "|" + id
+        case nil: return id
         }
     }
 

@@ -32,7 +32,7 @@ extension Emulator {
             id: id, resourceID: random.string(length: 27, alphabet: Alphabet.token), calendarID: calendar.id,
             accountID: account.id, address: address, token: token, resourceURI: resourceURI, expiration: expiration)
         channels[id] = channel
-        queueGooglePush(channelID: id, state: "sync")
+        queueGooglePush(channelID: id, state: .sync)
         var response: [String: JSONValue] = [
             "kind": "api#channel", "id": .string(id), "resourceId": .string(channel.resourceID),
             "resourceUri": .string(resourceURI),
@@ -60,7 +60,7 @@ extension Emulator {
     }
 
     /// Queues a push message (`sync` or `exists`) for a channel, numbering it.
-    func queueGooglePush(channelID: String, state: String) {
+    func queueGooglePush(channelID: String, state: GooglePushState) {
         guard var channel = channels[channelID], let url = URL(string: channel.address) else { return }
         channel.messageNumber += 1
         channels[channelID] = channel
@@ -68,12 +68,12 @@ extension Emulator {
             ("X-Goog-Channel-ID", channel.id),
             ("X-Goog-Message-Number", String(channel.messageNumber)),
             ("X-Goog-Resource-ID", channel.resourceID),
-            ("X-Goog-Resource-State", state),
+            ("X-Goog-Resource-State", state.rawValue),
             ("X-Goog-Resource-URI", channel.resourceURI),
             ("X-Goog-Channel-Expiration", DateFormats.httpDate(channel.expiration)),
             ("User-Agent", "APIs-Google; (+https://developers.google.com/webmasters/APIs-Google.html)"),
         ]
         if let token = channel.token { headers.append(("X-Goog-Channel-Token", token)) }
-        outbox.enqueue(OutboundMessage(kind: .googlePush, url: url, headers: headers, body: Data(), detail: state))
+        outbox.enqueue(OutboundMessage(kind: .googlePush, url: url, headers: headers, body: Data(), detail: state.rawValue))
     }
 }

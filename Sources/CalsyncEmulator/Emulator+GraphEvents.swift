@@ -150,7 +150,7 @@ extension Emulator {
         event.history.append((revision, start, end))
         graphEvents[calendar.id, default: [:]][event.id] = event
         if let transactionKey { graphTransactions[transactionKey] = event.id }
-        graphEventChanged(event, changeType: "created")
+        graphEventChanged(event, changeType: .created)
         return event
     }
 
@@ -169,7 +169,7 @@ extension Emulator {
         event.lastModified = clock.now
         event.history.append((event.revision, event.start, event.end))
         graphEvents[event.calendarID]?[event.id] = event
-        graphEventChanged(event, changeType: "updated")
+        graphEventChanged(event, changeType: .updated)
         return event
     }
 
@@ -181,7 +181,7 @@ extension Emulator {
         event.revision = nextRevision()
         event.lastModified = clock.now
         graphEvents[event.calendarID]?[event.id] = event
-        graphEventChanged(event, changeType: "deleted")
+        graphEventChanged(event, changeType: .deleted)
     }
 
     private func checkGraphIfMatch(_ ifMatch: String?, _ event: GraphEvent) throws {
@@ -196,7 +196,7 @@ extension Emulator {
     }
 
     /// Records a change on a calendar and queues notifications for matching subscriptions.
-    func graphEventChanged(_ event: GraphEvent, changeType: String) {
+    func graphEventChanged(_ event: GraphEvent, changeType: GraphChangeType) {
         let key = CalendarKey(vendor: .microsoft, id: event.calendarID)
         directory.calendars[key]?.lastRevision = event.revision
         for subscription in subscriptions.values.sorted(by: { $0.id < $1.id })
@@ -210,7 +210,7 @@ extension Emulator {
                 "subscriptionId": .string(subscription.id),
                 "subscriptionExpirationDateTime": .string(DateFormats.graphTimestamp(subscription.expiration)),
                 "clientState": subscription.clientState.map(JSONValue.string) ?? .null,
-                "changeType": .string(changeType),
+                "changeType": .string(changeType.rawValue),
                 "resource": .string(resource),
                 "tenantId": .string(Self.graphTenantID),
                 "resourceData": [
@@ -221,7 +221,7 @@ extension Emulator {
             outbox.enqueue(
                 OutboundMessage(
                     kind: .graphNotification, url: url, headers: [("Content-Type", "application/json; charset=utf-8")],
-                    body: JSONValue.object(["value": [notification]]).serialized(), detail: changeType))
+                    body: JSONValue.object(["value": [notification]]).serialized(), detail: changeType.rawValue))
         }
     }
 

@@ -6,9 +6,9 @@ extension Emulator {
         let account = try graphAccount(user: .me, request: request)
         guard let body = request.jsonBody?.objectValue else { throw GraphError.invalidRequest("Empty Payload. JSON content expected.") }
         let changeTypes = (body["changeType"]?.stringValue ?? "").split(separator: ",").map {
-            $0.trimmingCharacters(in: .whitespaces)
+            GraphChangeType(rawValue: $0.trimmingCharacters(in: .whitespaces))
         }
-        guard !changeTypes.isEmpty, changeTypes.allSatisfy({ ["created", "updated", "deleted"].contains($0) }) else {
+        guard !changeTypes.isEmpty, changeTypes.allSatisfy({ $0 != nil }) else {
             throw GraphError(status: 400, code: "InvalidRequest", message: "Invalid 'changeType' attribute.")
         }
         guard let notificationURL = body["notificationUrl"]?.stringValue, let notificationTarget = URL(string: notificationURL),
@@ -39,7 +39,7 @@ extension Emulator {
             }
         }
         let subscription = GraphSubscription(
-            id: random.uuid(), userID: account.id, calendarID: calendar.id, resource: resource, changeTypes: changeTypes,
+            id: random.uuid(), userID: account.id, calendarID: calendar.id, resource: resource, changeTypes: changeTypes.compactMap { $0 },
             notificationURL: notificationURL, lifecycleNotificationURL: lifecycleURL, clientState: clientState,
             applicationID: bearerGrant(request)?.clientID ?? "", expiration: expiration)
         subscriptions[subscription.id] = subscription
@@ -137,27 +137,24 @@ extension Emulator {
     }
 
     /// Queues a lifecycle notification; `subscriptionRemoved` also removes the subscription.
-    func sendLifecycleNotification(subscriptionID: String, event: String) throws {
+    func sendLifecycleNotification(subscriptionID: String, event: LifecycleEvent) throws {
         guard let subscription = subscriptions[subscriptionID], !subscription.isRemoved else {
             throw PlainError(response: .json(404, ["error": "unknown subscription"]))
         }
         guard let address = subscription.lifecycleNotificationURL, let url = URL(string: address) else {
             throw PlainError(response: .json(409, ["error": "the subscription has no lifecycleNotificationUrl"]))
         }
-        guard ["reauthorizationRequired", "subscriptionRemoved", "missed"].contains(event) else {
-            throw PlainError(response: .json(400, ["error": "lifecycleEvent must be reauthorizationRequired, subscriptionRemoved or missed"]))
-        }
         let notification: JSONValue = [
             "subscriptionId": .string(subscription.id),
             "subscriptionExpirationDateTime": .string(DateFormats.graphTimestamp(subscription.expiration)),
             "tenantId": .string(Self.graphTenantID),
             "clientState": subscription.clientState.map(JSONValue.string) ?? .null,
-            "lifecycleEvent": .string(event),
+            "lifecycleEvent": .string(event.rawValue),
         ]
         outbox.enqueue(
             OutboundMessage(
                 kind: .graphLifecycle, url: url, headers: [("Content-Type", "application/json; charset=utf-8")],
-                body: JSONValue.object(["value": [notification]]).serialized(), detail: event))
-        if event == "subscriptionRemoved" { subscriptions[subscriptionID]?.isRemoved = true }
+                body: JSONValue.object(["value": [notification]]).serialized(), detail: event.rawValue))
+        if event == .subscriptionRemoved { subscriptions[subscriptionID]?.isRemoved = true }
     }
 }

@@ -23,21 +23,34 @@ extension Emulator {
         directory.accounts[id] = account
         let markedDefault = fixture.calendars.contains { $0.isDefault == true }
         for (index, calendar) in fixture.calendars.enumerated() {
-            let isDefault = calendar.isDefault ?? (!markedDefault && index == 0)
-            let calendarID: String
-            switch (fixture.vendor, calendar.id) {
-            case (_, .some(let given)): calendarID = given
-            case (.google, nil): calendarID = isDefault ? fixture.email : random.string(length: 26, alphabet: Alphabet.base32hex) + "@group.calendar.google.com"
-            case (.microsoft, nil): calendarID = "AAMkAG" + random.string(length: 40, alphabet: Alphabet.alphanumeric) + "AAA="
-            }
-            let record = CalendarRecord(
-                vendor: fixture.vendor, id: calendarID, ownerID: id, name: calendar.name,
-                timeZone: calendar.timeZone ?? "UTC", isDefault: isDefault)
-            directory.calendars[CalendarKey(vendor: fixture.vendor, id: calendarID)] = record
-            for event in calendar.events ?? [] {
-                _ = try createEventAsUser(vendor: fixture.vendor, calendarID: calendarID, body: event)
+            try addCalendar(calendar, to: account, isDefault: calendar.isDefault ?? (!markedDefault && index == 0))
+        }
+    }
+
+    /// Adds a calendar (and its events) to an account; returns the calendar id.
+    @discardableResult
+    func addCalendar(_ calendar: CalendarFixture, to account: Account, isDefault: Bool) throws -> String {
+        let calendarID: String
+        switch (account.vendor, calendar.id) {
+        case (_, .some(let given)): calendarID = given
+        case (.google, nil):
+            calendarID = isDefault
+                ? account.email : random.string(length: 26, alphabet: Alphabet.base32hex) + "@group.calendar.google.com"
+        case (.microsoft, nil): calendarID = "AAMkAG" + random.string(length: 40, alphabet: Alphabet.alphanumeric) + "AAA="
+        }
+        if isDefault {
+            for other in directory.calendars(ownedBy: account.id) {
+                directory.calendars[CalendarKey(vendor: other.vendor, id: other.id)]?.isDefault = false
             }
         }
+        let record = CalendarRecord(
+            vendor: account.vendor, id: calendarID, ownerID: account.id, name: calendar.name,
+            timeZone: calendar.timeZone ?? "UTC", isDefault: isDefault)
+        directory.calendars[CalendarKey(vendor: account.vendor, id: calendarID)] = record
+        for event in calendar.events ?? [] {
+            _ = try createEventAsUser(vendor: account.vendor, calendarID: calendarID, body: event)
+        }
+        return calendarID
     }
 
     /// Creates an event as the calendar's owner would in the vendor's own app.
@@ -50,7 +63,7 @@ extension Emulator {
         case .google:
             var fields = object.filter { !GoogleEvent.serverManagedKeys.contains($0.key) }
             let id = fields.removeValue(forKey: "id")?.stringValue
-            let event = try googleInsert(into: calendar, body: fields, clientID: id)
+            let event = try googleInsert(into: calendar, body: fields, eventID: id)
             return rawGoogle(event, calendar: calendar, ownerEmail: owner?.email ?? "")
         case .microsoft:
             let event = try graphCreate(in: calendar, body: object)

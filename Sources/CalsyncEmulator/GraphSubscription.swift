@@ -7,7 +7,7 @@ struct GraphSubscription: Sendable {
     /// The watched calendar.
     let calendarID: String
     let resource: String
-    let changeTypes: [String]
+    let changeTypes: [GraphChangeType]
     let notificationURL: String
     let lifecycleNotificationURL: String?
     let clientState: String?
@@ -27,7 +27,7 @@ struct GraphSubscription: Sendable {
             "id": .string(id),
             "resource": .string(resource),
             "applicationId": .string(applicationID),
-            "changeType": .string(changeTypes.joined(separator: ",")),
+            "changeType": .string(changeTypes.map(\.rawValue).joined(separator: ",")),
             "clientState": clientState.map(JSONValue.string) ?? .null,
             "notificationUrl": .string(notificationURL),
             "lifecycleNotificationUrl": lifecycleNotificationURL.map(JSONValue.string) ?? .null,

@@ -54,7 +54,7 @@ enum GraphEndpoint: Sendable {
 /// The control API's endpoints.
 enum ControlEndpoint: Sendable {
     case health, seed, reset, configuration
-    case addApp, addAccount
+    case addApp, addAccount, addCalendar
     case setConsent
     case revokeGrants
     case issueToken
@@ -202,6 +202,7 @@ enum Router {
             e("POST", "/config") { _ in .configuration },
             e("POST", "/apps") { _ in .addApp },
             e("POST", "/accounts") { _ in .addAccount },
+            e("POST", "/calendars") { _ in .addCalendar },
             e("POST", "/oauth/consent") { _ in .setConsent },
             e("POST", "/oauth/revoke") { _ in .revokeGrants },
             e("POST", "/oauth/tokens") { _ in .issueToken },

@@ -164,6 +164,18 @@ public final class EmulatorHarness: Sendable {
         try await control("POST", "/seed", body: JSONValue.parse(try JSONEncoder().encode(fixture)) ?? [:])
     }
 
+    /// Adds a calendar to a seeded account; returns its id.
+    @discardableResult
+    public func addCalendar(vendor: Vendor, email: String, _ calendar: CalendarFixture) async throws -> String {
+        let body = try await control(
+            "POST", "/calendars",
+            body: [
+                "vendor": .string(vendor.rawValue), "email": .string(email),
+                "calendar": JSONValue.parse(try JSONEncoder().encode(calendar)) ?? [:],
+            ])
+        return body["id"]?.stringValue ?? ""
+    }
+
     /// Forgets everything and puts the clock back to its start.
     public func reset() async throws {
         try await control("POST", "/reset")
@@ -287,8 +299,8 @@ public final class EmulatorHarness: Sendable {
     }
 
     /// Sends a lifecycle notification (`reauthorizationRequired`, `subscriptionRemoved`, `missed`).
-    public func sendLifecycleNotification(subscriptionID: String, event: String) async throws {
-        try await control("POST", "/graph/subscriptions/\(escape(subscriptionID))/lifecycle", body: ["lifecycleEvent": .string(event)])
+    public func sendLifecycleNotification(subscriptionID: String, event: LifecycleEvent) async throws {
+        try await control("POST", "/graph/subscriptions/\(escape(subscriptionID))/lifecycle", body: ["lifecycleEvent": .string(event.rawValue)])
     }
 
     @discardableResult

@@ -52,4 +52,14 @@ import Testing
         #expect(events.first?["deleted"] == false)
         await harness.stop()
     }
+
+    @Test func calendarsCanBeAddedToASeededAccount() async throws {
+        let session = try await Session.start()
+        let id = try await session.harness.addCalendar(vendor: .google, email: Fixtures.googleEmail, CalendarFixture(id: "extra@group.calendar.google.com", name: "Extra"))
+        #expect(id == "extra@group.calendar.google.com")
+        #expect(try await session.google("GET", "/calendars/\(id)").json?["summary"] == "Extra")
+        // The primary calendar stays primary
+        #expect(try await session.google("GET", "/calendars/primary").json?["id"]?.stringValue == Fixtures.googleEmail)
+        await session.stop()
+    }
 }

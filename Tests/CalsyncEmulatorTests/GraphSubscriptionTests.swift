@@ -104,8 +104,8 @@ import Testing
         let session = try await Session.start()
         let receiver = try await WebhookReceiver.start()
         let id = try await Self.subscribe(session, receiver).json?["id"]?.stringValue ?? ""
-        try await session.harness.sendLifecycleNotification(subscriptionID: id, event: "reauthorizationRequired")
-        try await session.harness.sendLifecycleNotification(subscriptionID: id, event: "subscriptionRemoved")
+        try await session.harness.sendLifecycleNotification(subscriptionID: id, event: .reauthorizationRequired)
+        try await session.harness.sendLifecycleNotification(subscriptionID: id, event: .subscriptionRemoved)
         let notes = await receiver.waitForNotifications(2, path: "/webhooks/lifecycle")
         let values = notes.compactMap { $0.json?["value"]?.arrayValue?.first }
         #expect(values.map { $0["lifecycleEvent"]?.stringValue ?? "" } == ["reauthorizationRequired", "subscriptionRemoved"])
