@@ -3,13 +3,17 @@ import HTTPTypes
 import Hummingbird
 import Logging
 import NIOCore
+import ServiceLifecycle
+import UnixSignals
 
 /// The request context: Hummingbird's core storage plus the connection, so a fault can drop it.
 public struct EmulatorRequestContext: RequestContext {
+    /// Hummingbird's per-request storage.
     public var coreContext: CoreRequestContextStorage
     /// The client connection.
     public let channel: any Channel
 
+    /// Creates the context for a request arriving on `source.channel`.
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.channel = source.channel
@@ -62,13 +66,18 @@ public final class EmulatorServer: Sendable {
     public let host: String
     /// The bound port (never 0).
     public let port: Int
+    private let serviceGroup: ServiceGroup
     private let serverTask: Task<Void, any Error>
     private let deliveryTask: Task<Void, Never>
 
-    private init(emulator: Emulator, host: String, port: Int, serverTask: Task<Void, any Error>, deliveryTask: Task<Void, Never>) {
+    private init(
+        emulator: Emulator, host: String, port: Int, serviceGroup: ServiceGroup, serverTask: Task<Void, any Error>,
+        deliveryTask: Task<Void, Never>
+    ) {
         self.emulator = emulator
         self.host = host
         self.port = port
+        self.serviceGroup = serviceGroup
         self.serverTask = serverTask
         self.deliveryTask = deliveryTask
     }
@@ -85,8 +94,17 @@ public final class EmulatorServer: Sendable {
     public var controlBaseURL: String { baseURL + "/_control" }
 
     /// Starts serving `emulator` on `host`:`port` (0 picks a free port) and returns once listening.
+    /// - Parameters:
+    ///   - emulator: The emulator to serve.
+    ///   - host: Listen address.
+    ///   - port: Listen port; 0 picks a free one.
+    ///   - logger: Server logger; warnings and above when omitted.
+    ///   - shutdownSignals: Signals that stop the server gracefully (the executable passes SIGINT and SIGTERM).
     /// - Throws: When the port cannot be bound.
-    public static func start(emulator: Emulator, host: String = "127.0.0.1", port: Int = 0, logger: Logger? = nil) async throws -> EmulatorServer {
+    public static func start(
+        emulator: Emulator, host: String = "127.0.0.1", port: Int = 0, logger: Logger? = nil,
+        shutdownSignals: [UnixSignal] = []
+    ) async throws -> EmulatorServer {
         var log = logger ?? Logger(label: "calsync-emulator")
         if logger == nil { log.logLevel = .warning }
         let (portStream, portContinuation) = AsyncStream.makeStream(of: Int.self)
@@ -98,9 +116,11 @@ public final class EmulatorServer: Sendable {
                 portContinuation.finish()
             },
             logger: log)
+        let serviceGroup = ServiceGroup(
+            configuration: .init(services: [app], gracefulShutdownSignals: shutdownSignals, logger: log))
         let serverTask = Task {
             defer { portContinuation.finish() }
-            try await app.run()
+            try await serviceGroup.run()
         }
         let deliveryTask = Task { await emulator.runDeliveries() }
         var bound: Int?
@@ -115,19 +135,22 @@ public final class EmulatorServer: Sendable {
             await deliveryTask.value
             throw EmulatorStartError(host: host, port: port)
         }
-        return EmulatorServer(emulator: emulator, host: host, port: bound, serverTask: serverTask, deliveryTask: deliveryTask)
+        return EmulatorServer(
+            emulator: emulator, host: host, port: bound, serviceGroup: serviceGroup, serverTask: serverTask,
+            deliveryTask: deliveryTask)
     }
 
-    /// Stops listening, lets queued deliveries finish, and returns when both are done.
+    /// Stops listening, lets in-flight requests and queued deliveries finish, and returns when both are done.
     public func stop() async {
-        serverTask.cancel()
+        await serviceGroup.triggerGracefulShutdown()
         _ = await serverTask.result
         emulator.stopDeliveries()
         await deliveryTask.value
     }
 
-    /// Waits until the server stops on its own (a signal or an error).
+    /// Waits until the server stops (a shutdown signal or an error), then lets queued deliveries finish.
     public func wait() async throws {
+        defer { emulator.stopDeliveries() }
         try await serverTask.value
     }
 }

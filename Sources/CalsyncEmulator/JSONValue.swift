@@ -2,12 +2,19 @@ import Foundation
 
 /// A JSON document held as a value, so vendor resources can be stored and patched field by field.
 public enum JSONValue: Sendable, Equatable, Codable {
+    /// `null`.
     case null
+    /// `true` or `false`.
     case bool(Bool)
+    /// A whole number.
     case int(Int)
+    /// A number with a fraction.
     case double(Double)
+    /// A string.
     case string(String)
+    /// An array.
     case array([JSONValue])
+    /// An object; member order is not kept (serialization sorts keys).
     case object([String: JSONValue])
 
     public init(from decoder: any Decoder) throws {

@@ -39,7 +39,8 @@ struct EmulatorCommand: AsyncParsableCommand {
             let data = try Data(contentsOf: URL(fileURLWithPath: fixture))
             try await emulator.seed(JSONDecoder().decode(EmulatorFixture.self, from: data))
         }
-        let server = try await EmulatorServer.start(emulator: emulator, host: host, port: port)
+        let server = try await EmulatorServer.start(
+            emulator: emulator, host: host, port: port, shutdownSignals: [.sigint, .sigterm])
         let banner = """
             calsync-emulator listening on \(server.host):\(server.port)
             export CALSYNC_GOOGLE_BASE_URL=\(server.googleBaseURL)

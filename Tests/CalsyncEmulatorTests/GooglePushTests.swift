@@ -95,4 +95,14 @@ import Testing
         await receiver.stop()
         await session.stop()
     }
+
+    @Test func theEarlierOfExpirationAndTTLWins() async throws {
+        let session = try await Session.start()
+        let receiver = try await WebhookReceiver.start()
+        let now = Int64(try await session.harness.now().timeIntervalSince1970 * 1000)
+        let watch = try await Self.watch(session, receiver: receiver, extra: ["expiration": .string(String(now + 120_000))])
+        #expect(watch.json?["expiration"]?.stringValue == String(now + 120_000))
+        await receiver.stop()
+        await session.stop()
+    }
 }

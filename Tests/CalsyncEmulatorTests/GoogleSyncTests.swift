@@ -168,4 +168,26 @@ import Testing
         #expect(result.status == 400)
         await session.stop()
     }
+
+    @Test func changesWhilePagingAreNotMissed() async throws {
+        let session = try await Session.start()
+        _ = try await Self.seedEvents(session, count: 4)
+        // Given the first page of a full sync
+        let first = try await session.google("GET", "/calendars/primary/events?maxResults=2")
+        let pageToken = try #require(first.json?["nextPageToken"]?.stringValue)
+        // When an event is created before the last page is read
+        let late = try await session.harness.createEvent(vendor: .google, calendarID: Fixtures.googleEmail,
+            Fixtures.googleEvent("Late", start: "2026-01-30T09:00:00Z", end: "2026-01-30T10:00:00Z"))
+        var token = try await session.google("GET", "/calendars/primary/events?maxResults=2&pageToken=\(pageToken)").json?["nextSyncToken"]?.stringValue
+        var next = pageToken
+        while token == nil {
+            let page = try await session.google("GET", "/calendars/primary/events?maxResults=2&pageToken=\(next)")
+            token = page.json?["nextSyncToken"]?.stringValue
+            next = page.json?["nextPageToken"]?.stringValue ?? ""
+        }
+        // Then the next incremental sync reports it
+        let changes = try await Self.listAll(session, "syncToken=\(token ?? "")").items
+        #expect(changes.contains { $0["id"] == late["id"] })
+        await session.stop()
+    }
 }

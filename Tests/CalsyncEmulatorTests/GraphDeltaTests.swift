@@ -98,4 +98,21 @@ import Testing
         #expect(result.status == 400)
         await session.stop()
     }
+
+    @Test func usersPathAndEventsAddedWhilePaging() async throws {
+        let session = try await Session.start()
+        _ = try await Self.seed(session)
+        let path = "/users/\(Fixtures.microsoftUserID)/calendarView/delta?\(Self.window)"
+        let first = try await session.graph("GET", path, headers: ["Prefer": "odata.maxpagesize=2"])
+        let next = try #require(first.json?["@odata.nextLink"]?.stringValue)
+        #expect(next.contains("/graph/v1.0/users/\(Fixtures.microsoftUserID)/calendarView/delta?"))
+        // An event added mid-round shows up by the next round at the latest
+        let added = try await session.harness.createEvent(vendor: .microsoft, calendarID: Fixtures.graphCalendar,
+            Fixtures.graphEvent("Mid", start: "2026-01-15T09:00:00", end: "2026-01-15T10:00:00"))
+        let (rest, deltaLink, _) = try await Self.round(session, next)
+        let (later, _, _) = try await Self.round(session, deltaLink)
+        let seen = (rest + later).contains { $0["id"] == added["id"] }
+        #expect(seen)
+        await session.stop()
+    }
 }

@@ -3,6 +3,7 @@ import CalsyncTesting
 import Foundation
 import Hummingbird
 import Logging
+import ServiceLifecycle
 import Testing
 
 /// The world most tests start from.
@@ -112,11 +113,13 @@ actor ReceiverLog {
 final class WebhookReceiver: Sendable {
     let log: ReceiverLog
     let port: Int
+    private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    private init(log: ReceiverLog, port: Int, task: Task<Void, any Error>) {
+    private init(log: ReceiverLog, port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
         self.log = log
         self.port = port
+        self.group = group
         self.task = task
     }
 
@@ -151,13 +154,14 @@ final class WebhookReceiver: Sendable {
                 continuation.yield(channel.localAddress?.port ?? 0)
                 continuation.finish()
             }, logger: logger)
-        let task = Task { try await app.run() }
+        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
+        let task = Task { try await group.run() }
         var port = 0
         for await value in stream {
             port = value
             break
         }
-        return WebhookReceiver(log: log, port: port, task: task)
+        return WebhookReceiver(log: log, port: port, group: group, task: task)
     }
 
     func requests(path: String? = nil) async -> [ReceivedRequest] {
@@ -176,7 +180,7 @@ final class WebhookReceiver: Sendable {
     }
 
     func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
         _ = await task.result
     }
 }
