@@ -288,6 +288,16 @@ public final class EmulatorHarness: Sendable {
         try await control("POST", "/graph/calendars/\(escape(calendarID))/delta/invalidate")
     }
 
+    /// Google channels: `{id, resourceId, calendarId, address, expiration, live, messageNumber}` each.
+    public func channels() async throws -> [JSONValue] {
+        try await control("GET", "/google/channels")["channels"]?.arrayValue ?? []
+    }
+
+    /// Graph subscriptions as the API shows them, plus `live`.
+    public func subscriptions() async throws -> [JSONValue] {
+        try await control("GET", "/graph/subscriptions")["subscriptions"]?.arrayValue ?? []
+    }
+
     /// Expires a Google channel now.
     public func expireChannel(id: String) async throws {
         try await control("POST", "/google/channels/\(escape(id))/expire")

@@ -62,6 +62,7 @@ import Testing
         // Stop ends pushes; stopping an unknown channel is 404
         let stop = try await session.google("POST", "/channels/stop", json: ["id": "channel-1", "resourceId": .string(resourceID)])
         #expect(stop.status == 204)
+        #expect(try await session.harness.channels().first { $0["id"] == "channel-1" }?["live"] == false)
         let unknown = try await session.google("POST", "/channels/stop", json: ["id": "nope", "resourceId": "nope"])
         #expect(unknown.status == 404)
         _ = await receiver.waitForNotifications(1)

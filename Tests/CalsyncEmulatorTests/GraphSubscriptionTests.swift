@@ -85,6 +85,7 @@ import Testing
         #expect(renewed.status == 200)
         #expect(renewed.json?["expirationDateTime"]?.stringValue?.hasPrefix(String(later.prefix(19))) == true)
         #expect(try await session.graph("POST", "/subscriptions/\(id)/reauthorize").status == 204)
+        #expect(try await session.harness.subscriptions().first { $0["id"]?.stringValue == id }?["live"] == true)
         // Once expired (control API), renewal is 404
         try await session.harness.expireSubscription(id: id)
         #expect(try await session.graph("PATCH", "/subscriptions/\(id)", json: ["expirationDateTime": .string(later)]).status == 404)
