@@ -3,7 +3,7 @@ import PackageDescription
 
 let package = Package(
     name: "calsync-emulator",
-    platforms: [.macOS(.v15)],
+    platforms: [.macOS(.v14)],
     products: [
         .library(name: "CalsyncEmulator", targets: ["CalsyncEmulator"]),
         .library(name: "CalsyncTesting", targets: ["CalsyncTesting"]),

@@ -1,7 +1,6 @@
 import CalsyncEmulator
 import Foundation
 import Logging
-import Synchronization
 
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -51,13 +50,13 @@ public final class EmulatorHarness: Sendable {
     /// `http://127.0.0.1:PORT`.
     public let baseURL: String
     private let server: EmulatorServer?
-    private let child: Mutex<Process?>
+    private let child: ChildProcess?
     private let client: HTTPClient
 
-    private init(baseURL: String, server: EmulatorServer?, child: Process?) {
+    private init(baseURL: String, server: EmulatorServer?, child: ChildProcess?) {
         self.baseURL = baseURL
         self.server = server
-        self.child = Mutex(child)
+        self.child = child
         self.client = HTTPClient()
     }
 
@@ -119,21 +118,13 @@ public final class EmulatorHarness: Sendable {
             process.terminate()
             throw HarnessError(description: "calsync-emulator did not report its port")
         }
-        return EmulatorHarness(baseURL: "http://\(address)", server: nil, child: process)
+        return EmulatorHarness(baseURL: "http://\(address)", server: nil, child: ChildProcess(process))
     }
 
     /// Stops the emulator and waits for it.
     public func stop() async {
         if let server { await server.stop() }
-        let process = child.withLock { process -> Process? in
-            let current = process
-            process = nil
-            return current
-        }
-        if let process {
-            process.terminate()
-            process.waitUntilExit()
-        }
+        if let child { await child.terminate() }
         client.shutdown()
     }
 
