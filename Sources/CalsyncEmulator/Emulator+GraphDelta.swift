@@ -53,7 +53,19 @@ extension Emulator {
         func inWindow(_ start: Date, _ end: Date) -> Bool { start < windowEnd && end > windowStart }
 
         var items: [(id: String, value: JSONValue)] = []
-        for event in (graphEvents[calendar.id] ?? [:]).values where event.id > cursor.a {
+        for event in (graphEvents[calendar.id] ?? [:]).values {
+            if let occurrences = event.occurrences(userID: calendar.ownerID, windowStart: windowStart, windowEnd: windowEnd) {
+                if let from = cursor.f, event.revision <= from { continue }
+                for occurrence in occurrences where occurrence.id > cursor.a {
+                    if event.isDeleted {
+                        if cursor.f != nil { items.append((occurrence.id, Self.removed(occurrence.id, reason: "deleted"))) }
+                    } else {
+                        items.append(occurrence)
+                    }
+                }
+                continue
+            }
+            guard event.id > cursor.a else { continue }
             if let from = cursor.f {
                 guard event.revision > from else { continue }
                 if event.isDeleted {

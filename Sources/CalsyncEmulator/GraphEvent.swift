@@ -46,7 +46,7 @@ struct GraphEvent: Sendable {
         object["start"] = ["dateTime": .string(DateFormats.graphDateTime(start)), "timeZone": "UTC"]
         object["end"] = ["dateTime": .string(DateFormats.graphDateTime(end)), "timeZone": "UTC"]
         object["iCalUId"] = .string("040000008200E00074C5B7101A82E008" + id.suffix(16))
-        object["type"] = "singleInstance"
+        object["type"] = fields["recurrence"].map { $0 == .null ? "singleInstance" : "seriesMaster" } ?? "singleInstance"
         object["isCancelled"] = .bool(isDeleted)
         object["webLink"] = .string("https://outlook.office365.com/owa/?itemid=\(id)&exvsurl=1&path=/calendar/item")
         if object["subject"] == nil { object["subject"] = "" }
@@ -62,6 +62,31 @@ struct GraphEvent: Sendable {
             if !matching.isEmpty { object["singleValueExtendedProperties"] = .array(matching) }
         }
         return .object(object)
+    }
+
+    /// The series' occurrences overlapping `windowStart`..<`windowEnd`, as calendarView returns them;
+    /// `nil` for a single event or an unsupported pattern.
+    func occurrences(userID: String, windowStart: Date, windowEnd: Date) -> [(id: String, value: JSONValue)]? {
+        guard let rule = GraphRecurrence.rule(fields["recurrence"]) else { return nil }
+        let utc = TimeZone(secondsFromGMT: 0) ?? .current
+        let duration = end.timeIntervalSince(start)
+        guard case .object(var base) = resource(userID: userID, expanding: nil) else { return nil }
+        base["type"] = "occurrence"
+        base["seriesMasterId"] = .string(id)
+        base["recurrence"] = .null
+        return rule.occurrences(from: start, in: utc, before: windowEnd)
+            .filter { $0.addingTimeInterval(duration) > windowStart }
+            .map { occurrenceStart in
+                var object = base
+                let occurrenceID = id + "_" + DateFormats.compactUTC(occurrenceStart)
+                object["id"] = .string(occurrenceID)
+                object["start"] = ["dateTime": .string(DateFormats.graphDateTime(occurrenceStart)), "timeZone": "UTC"]
+                object["end"] = [
+                    "dateTime": .string(DateFormats.graphDateTime(occurrenceStart.addingTimeInterval(duration))),
+                    "timeZone": "UTC",
+                ]
+                return (occurrenceID, JSONValue.object(object))
+            }
     }
 
     /// Reads a Graph `dateTimeTimeZone` as an instant.

@@ -116,3 +116,32 @@ import Testing
         await session.stop()
     }
 }
+
+@Suite struct GraphRecurrenceTests {
+    @Test func deltaExpandsSeriesIntoOccurrences() async throws {
+        let session = try await Session.start()
+        let series = Fixtures.graphEvent("Weekly sync", start: "2026-01-05T09:00:00", end: "2026-01-05T09:30:00", extra: [
+            "recurrence": [
+                "pattern": ["type": "weekly", "interval": 1, "daysOfWeek": ["monday", "thursday"]],
+                "range": ["type": "numbered", "startDate": "2026-01-05", "numberOfOccurrences": 4],
+            ],
+        ])
+        let master = try await session.graph("POST", "/me/events", json: series)
+        #expect(master.json?["type"] == "seriesMaster")
+        let masterID = master.json?["id"]?.stringValue ?? ""
+        // The initial round returns the occurrences, not the master
+        let (values, deltaLink, _) = try await GraphDeltaTests.round(session, "/me/calendarView/delta?\(GraphDeltaTests.window)", pageSize: 3)
+        #expect(values.count == 4)
+        #expect(values.allSatisfy { $0["type"] == "occurrence" && $0["seriesMasterId"]?.stringValue == masterID })
+        #expect(values.compactMap { $0["start"]?["dateTime"]?.stringValue }.sorted() == [
+            "2026-01-05T09:00:00.0000000", "2026-01-08T09:00:00.0000000", "2026-01-12T09:00:00.0000000",
+            "2026-01-15T09:00:00.0000000",
+        ])
+        // Deleting the series removes every occurrence
+        #expect(try await session.graph("DELETE", "/me/events/\(masterID)").status == 204)
+        let (removed, _, _) = try await GraphDeltaTests.round(session, deltaLink)
+        #expect(removed.count == 4)
+        #expect(removed.allSatisfy { $0["@removed"] == ["reason": "deleted"] })
+        await session.stop()
+    }
+}
