@@ -44,6 +44,7 @@ test-long: deps
 bench: release
 	$(RELEASE_BIN)/calsync-bench --calsync $(RELEASE_BIN)/calsync
 	$(RELEASE_BIN)/calsync-ical-bench
+	$(RELEASE_BIN)/calsync-emulator-bench --clients 16 --requests 250
 
 ## demo: validate and reconcile the sample manifests, show the plan, the cards and located errors
 demo: build

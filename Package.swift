@@ -9,6 +9,9 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "calsync", targets: ["calsync"]),
+        .executable(name: "calsync-emulator", targets: ["calsync-emulator"]),
+        .library(name: "CalsyncEmulator", targets: ["CalsyncEmulator"]),
+        .library(name: "CalsyncTesting", targets: ["CalsyncTesting"]),
     ],
     dependencies: [
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
@@ -16,6 +19,10 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", from: "3.12.3"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .target(name: "CalsyncModel", swiftSettings: strict),
@@ -46,7 +53,43 @@ let package = Package(
         .executableTarget(
             name: "calsync-bench", dependencies: ["CalsyncModel", "CalsyncState", "CalsyncTesting"], swiftSettings: strict
         ),
-        .target(name: "CalsyncTesting", swiftSettings: strict),
+        .target(
+            name: "CalsyncTesting",
+            dependencies: ["CalsyncEmulator", .product(name: "Logging", package: "swift-log")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "CalsyncEmulator",
+            dependencies: [
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "calsync-emulator",
+            dependencies: ["CalsyncEmulator", .product(name: "ArgumentParser", package: "swift-argument-parser")],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "calsync-emulator-bench",
+            dependencies: [
+                "CalsyncEmulator", "CalsyncTesting", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CalsyncEmulatorTests",
+            dependencies: [
+                "CalsyncEmulator", "CalsyncTesting", .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
         .executableTarget(name: "calsync-ical-bench", dependencies: ["CalsyncICal"], swiftSettings: strict),
         .testTarget(
             name: "CalsyncICalTests", dependencies: ["CalsyncICal"], exclude: ["Fixtures"], swiftSettings: strict

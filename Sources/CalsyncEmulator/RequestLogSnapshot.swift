@@ -1,0 +1,38 @@
+/// One request the emulator received.
+public struct RequestLogEntry: Codable, Sendable, Equatable {
+    /// HTTP method.
+    public var method: String
+    /// The path as sent.
+    public var path: String
+    /// The route template that answered it, `unmatched` when none did.
+    public var route: String
+    /// The status answered; `nil` when the connection was dropped.
+    public var status: Int?
+    /// Virtual time of arrival.
+    public var at: String
+}
+
+/// Counts for one route.
+public struct RouteCount: Codable, Sendable, Equatable {
+    /// HTTP method.
+    public var method: String
+    /// Route template.
+    public var route: String
+    /// Requests received.
+    public var count: Int
+}
+
+/// The request log as `GET /_control/requests` returns it.
+public struct RequestLogSnapshot: Codable, Sendable {
+    /// All requests since the last reset.
+    public var total: Int
+    /// Counts per method and route.
+    public var routes: [RouteCount]
+    /// The requests, oldest first.
+    public var entries: [RequestLogEntry]
+
+    /// How many requests matched `method` and route `template`.
+    public func count(_ method: String, _ template: String) -> Int {
+        routes.first { $0.method == method && $0.route == template }?.count ?? 0
+    }
+}
