@@ -140,6 +140,27 @@ do {
             print("    state serial before \(before), after \(after): \(after == before ? "no writes" : "WRITES HAPPENED")")
         }
     }
+    // The schedule: import and export of a 10,000-event iCalendar file through the CLI.
+    let schedule = try Workspace()
+    try schedule.writeGeneratedManifests(tenants: 1, providersPerTenant: 1)
+    _ = measure(calsync, ["reconcile"], in: schedule.path)
+    var ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//calsync bench//EN\r\n"
+    for index in 0..<10_000 {
+        let day = 1 + index % 28, hour = 8 + index % 10, month = 1 + (index / 28) % 12
+        ics += "BEGIN:VEVENT\r\nUID:bench-\(index)@example.com\r\nDTSTAMP:20261101T000000Z\r\n"
+        ics += String(format: "DTSTART:2027%02d%02dT%02d0000Z\r\nDTEND:2027%02d%02dT%02d3000Z\r\n", month, day, hour, month, day, hour)
+        ics += "SUMMARY:Meeting \(index)\r\nLOCATION:Room \(index % 40)\r\nEND:VEVENT\r\n"
+    }
+    ics += "END:VCALENDAR\r\n"
+    try schedule.write("bench.ics", ics)
+    let range = ["--from", "2026-12-01T00:00:00Z", "--to", "2028-01-01T00:00:00Z"]
+    let firstImport = measure(calsync, ["entries", "import", "--tenant", "t0", "bench.ics"] + range, in: schedule.path)
+    report("entries import: 10,000 events (new)", [firstImport], target: "report")
+    let reimport = (0..<3).map { _ in measure(calsync, ["entries", "import", "--tenant", "t0", "bench.ics"] + range, in: schedule.path) }
+    report("entries import: 10,000 events (unchanged)", reimport, target: "report")
+    let export = (0..<3).map { _ in measure(calsync, ["entries", "export", "--tenant", "t0", "--out", "out.ics"], in: schedule.path) }
+    report("entries export: 10,000 entries", export, target: "report")
+
     if let first = perProvider.first, let last = perProvider.last {
         let ratio = (last.1 / Double(last.0)) / (first.1 / Double(first.0))
         print(String(format: "    plan time per provider, 10k vs 1k: %.2fx (1.0 is linear)", ratio))
