@@ -8,15 +8,20 @@ public struct DayDate: Sendable, Hashable, Comparable, Codable, CustomStringConv
 
     /// A real Gregorian date, or nil.
     public init?(year: Int, month: Int, day: Int) {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
-        guard (1...9999).contains(year), (1...12).contains(month), (1...31).contains(day),
-            let date = calendar.date(from: DateComponents(year: year, month: month, day: day)),
-            calendar.component(.day, from: date) == day
+        guard (1...9999).contains(year), (1...12).contains(month), day >= 1,
+            day <= DayDate.daysInMonth(year: year, month: month)
         else { return nil }
         self.year = year
         self.month = month
         self.day = day
+    }
+
+    static func daysInMonth(year: Int, month: Int) -> Int {
+        switch month {
+        case 2: return (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 ? 29 : 28
+        case 4, 6, 9, 11: return 30
+        default: return 31
+        }
     }
 
     /// Parses `YYYY-MM-DD`.
@@ -37,9 +42,14 @@ public struct DayDate: Sendable, Hashable, Comparable, Codable, CustomStringConv
 
     /// Midnight UTC of this date, for ordering against instants.
     public var utcMidnight: Date {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC") ?? calendar.timeZone
-        return calendar.date(from: DateComponents(year: year, month: month, day: day)) ?? Date(timeIntervalSince1970: 0)
+        // Days from the civil date (Howard Hinnant's algorithm), so no Calendar is built per call.
+        let y = month <= 2 ? year - 1 : year
+        let era = (y >= 0 ? y : y - 399) / 400
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        let days = era * 146_097 + dayOfEra - 719_468
+        return Date(timeIntervalSince1970: TimeInterval(days) * 86_400)
     }
 
     public init(from decoder: any Decoder) throws {
@@ -67,14 +77,7 @@ public enum EntryTime: Sendable, Hashable, Comparable, CustomStringConvertible {
             self = .date(date)
             return
         }
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        if let instant = formatter.date(from: text) {
-            self = .instant(instant)
-            return
-        }
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        guard let instant = formatter.date(from: text) else { return nil }
+        guard let instant = RFC3339.date(text) else { return nil }
         self = .instant(instant)
     }
 
@@ -94,10 +97,7 @@ public enum EntryTime: Sendable, Hashable, Comparable, CustomStringConvertible {
     /// RFC 3339 UTC for instants, `YYYY-MM-DD` for dates.
     public var description: String {
         switch self {
-        case .instant(let date):
-            let formatter = ISO8601DateFormatter()
-            formatter.formatOptions = [.withInternetDateTime]
-            return formatter.string(from: date)
+        case .instant(let date): return RFC3339.string(date)
         case .date(let day): return day.description
         }
     }

@@ -1,3 +1,4 @@
+import CalsyncModel
 import Foundation
 
 /// Who holds the state lock, recorded in the lock file for other runs' messages.
@@ -17,6 +18,6 @@ public struct LockHolder: Sendable, Hashable, Codable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(command) (lock id \(id), pid \(pid) on \(host), since \(ISO8601DateFormatter().string(from: since)))"
+        "\(command) (lock id \(id), pid \(pid) on \(host), since \(RFC3339.string(since)))"
     }
 }

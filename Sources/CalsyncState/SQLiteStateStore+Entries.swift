@@ -227,19 +227,9 @@ extension SQLiteStateStore {
             updatedAt: updatedAt, origin: row["origin"])
     }
 
-    static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
-    }
+    static func timestamp(_ date: Date) -> String { RFC3339.preciseString(date) }
 
-    static func date(from text: String) -> Date? {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        if let date = formatter.date(from: text) { return date }
-        formatter.formatOptions = [.withInternetDateTime]
-        return formatter.date(from: text)
-    }
+    static func date(from text: String) -> Date? { RFC3339.date(text) }
 
     private func readEntries<T>(_ body: (Database) throws -> T) throws -> T {
         do {

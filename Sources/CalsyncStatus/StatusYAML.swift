@@ -47,12 +47,7 @@ public enum StatusYAML {
     }
 
     /// RFC 3339 UTC, seconds precision.
-    public static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime]
-        formatter.timeZone = TimeZone(identifier: "UTC")
-        return formatter.string(from: date)
-    }
+    public static func timestamp(_ date: Date) -> String { RFC3339.string(date) }
 
     /// A double-quoted YAML scalar (JSON string syntax is valid YAML).
     public static func quoted(_ text: String) -> String { JSONValue.quoted(text) }

@@ -1,5 +1,6 @@
 import CalsyncManifest
 import CalsyncModel
+import Foundation
 import Testing
 
 @Suite struct ModelTests {
@@ -54,5 +55,28 @@ import Testing
             diagnostic.description
                 == "manifests/acme.yaml:14:15: error: spec.apiToken of tenant \"acme\" is written as a literal (secrets must not live in manifests). Use { env: NAME } or { file: PATH }."
         )
+    }
+}
+
+@Suite struct EntryTimeTests {
+    @Test(arguments: [(2024, 2, 29, true), (2025, 2, 29, false), (2000, 2, 29, true), (1900, 2, 29, false), (2026, 4, 31, false), (2026, 12, 31, true)])
+    func dayDatesAreRealDates(_ year: Int, _ month: Int, _ day: Int, _ valid: Bool) {
+        #expect((DayDate(year: year, month: month, day: day) != nil) == valid)
+    }
+
+    @Test func midnightMatchesTheGregorianCalendar() throws {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = try #require(TimeZone(identifier: "UTC"))
+        for (year, month, day) in [(1970, 1, 1), (1969, 12, 31), (2000, 2, 29), (2026, 11, 24), (2100, 3, 1), (1600, 3, 1)] {
+            let date = try #require(DayDate(year: year, month: month, day: day))
+            #expect(date.utcMidnight == calendar.date(from: DateComponents(year: year, month: month, day: day)))
+        }
+    }
+
+    @Test func timesParseWithOffsetsAndPrintInUTC() throws {
+        #expect(EntryTime(parsing: "2026-11-24T10:00:00+02:00")?.description == "2026-11-24T08:00:00Z")
+        #expect(EntryTime(parsing: "2026-11-24T10:00:00.500Z")?.description == "2026-11-24T10:00:00Z")
+        #expect(EntryTime(parsing: "2026-11-24")?.isDate == true)
+        for bad in ["2026-11-24T10:00:00", "2026-13-01", "24.11.2026", ""] { #expect(EntryTime(parsing: bad) == nil) }
     }
 }
