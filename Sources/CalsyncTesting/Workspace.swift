@@ -54,7 +54,9 @@ public final class Workspace: @unchecked Sendable {
     }
 
     /// Writes `tenants` tenants with `providersPerTenant` providers each under `manifests/`.
-    public func writeGeneratedManifests(tenants: Int, providersPerTenant: Int, directory: String = "manifests") throws {
+    public func writeGeneratedManifests(
+        tenants: Int, providersPerTenant: Int, syncInterval: String = "15m", directory: String = "manifests"
+    ) throws {
         for tenant in 0..<tenants {
             var text = """
                 apiVersion: calsync/v1
@@ -74,7 +76,7 @@ public final class Workspace: @unchecked Sendable {
                     apiVersion: calsync/v1
                     kind: CalendarProvider
                     metadata: { name: p\(provider), tenant: t\(tenant) }
-                    spec: { vendor: google, calendarId: primary }
+                    spec: { vendor: google, calendarId: primary, syncInterval: \(syncInterval) }
 
                     """
             }
