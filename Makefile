@@ -57,6 +57,11 @@ demo: build
 	echo "== status/summary.md"; cat status/summary.md; echo; \
 	echo "== status/acme/google-main.yaml"; cat status/acme/google-main.yaml; echo; \
 	echo "== calsync reconcile again: converged, nothing written"; $$bin reconcile 2>/dev/null || echo "(exit code $$?)"; echo; \
+	echo "== calsync entries: import a Google Calendar export, add one, export"; \
+	$$bin entries import --tenant acme $(CURDIR)/Tests/CalsyncICalTests/Fixtures/vendors/google.ics --from 2026-10-01T00:00:00Z --to 2027-03-01T00:00:00Z; \
+	$$bin entries add --tenant acme --title "Quarterly review" --start 2026-12-15T09:00:00Z --end 2026-12-15T10:30:00Z --time-zone Europe/Berlin >/dev/null; \
+	$$bin entries list --tenant acme; \
+	$$bin entries export --tenant acme | head -12; echo "..."; echo; \
 	echo "== calsync validate on a copy with mistakes (exit code 1 expected)"; \
 	sed -i 's/syncDirection: to_external/syncDirection: to-external/; s/syncInterval: 30m/syncInterval: 30s/' manifests/tenants/acme.yaml; \
 	sed -i 's/tenant: globex$$/tenant: globx/' manifests/tenants/globex.yaml; \

@@ -23,7 +23,7 @@ enum ICalMapping {
 
     static func imported(_ instance: ICalInstance) -> ImportedEntry {
         ImportedEntry(
-            key: instance.key.description, sequence: instance.revision.sequence, stamp: instance.revision.stamp,
+            uid: instance.key.uid, key: instance.key.description, sequence: instance.revision.sequence, stamp: instance.revision.stamp,
             title: instance.title, description: instance.description.isEmpty ? nil : instance.description,
             location: instance.location.isEmpty ? nil : instance.location, start: entryTime(instance.start),
             end: entryTime(instance.end),

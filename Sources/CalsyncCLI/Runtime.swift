@@ -90,10 +90,43 @@ struct Runtime {
         }
     }
 
+    /// Narrows `plan` to the active tenant, which the manifests or the state must know; exit 1 otherwise.
+    func scoped(_ plan: Plan, snapshot: StateSnapshot) throws -> Plan {
+        guard let tenant = configuration.tenant else { return plan }
+        let known = plan.desired.tenants.contains { $0.name == tenant } || snapshot.tenants.contains { $0.name == tenant }
+            || snapshot.providers.contains { $0.ref.tenant == tenant }
+        guard known else {
+            console.error("error: tenant \"\(tenant)\" is neither declared in the manifests nor recorded in the state. Check --tenant or CALSYNC_TENANT.")
+            throw ExitCode(1)
+        }
+        return plan.scoped(to: tenant)
+    }
+
     /// Provider cards of everything in state, with drift and pending actions from `plan`.
     func statusCards(store: SQLiteStateStore, plan: Plan?) throws -> [ProviderStatus] {
         let snapshot = try failing { try store.snapshot() }
         let cards = try failing { try store.cards() }
+        return statusCards(snapshot: snapshot, cards: cards, plan: plan)
+    }
+
+    /// The cards `reconcile --dry-run` writes: those in state, plus the providers the plan would create,
+    /// each with its pending actions.
+    func pendingCards(store: SQLiteStateStore?, plan: Plan) throws -> [ProviderStatus] {
+        let snapshot = try store.map { store in try failing { try store.snapshot() } } ?? .empty
+        let cards = try store.map { store in try failing { try store.cards() } } ?? [:]
+        let pending = Dictionary(grouping: plan.actions, by: \.ref)
+        var states = snapshot
+        for spec in plan.desired.providers where pending[spec.ref]?.contains(where: { $0.action == .create }) == true {
+            states.providers.append(ProviderState(ref: spec.ref, applied: spec, isActive: spec.enabled))
+        }
+        return statusCards(snapshot: states, cards: cards, plan: plan).map { card in
+            var card = card
+            card.pendingActions = pending[card.ref]?.map(\.action) ?? []
+            return card
+        }.sorted { $0.ref < $1.ref }
+    }
+
+    private func statusCards(snapshot: StateSnapshot, cards: [ProviderRef: ProviderCardState], plan: Plan?) -> [ProviderStatus] {
         var driftByProvider: [ProviderRef: [Drift]] = [:]
         for action in plan?.actions ?? [] where driftByProvider[action.ref] == nil {
             driftByProvider[action.ref] = action.drift
@@ -113,6 +146,16 @@ struct Runtime {
             console.error("error: cannot write status files to \"\(configuration.statusDir)\": \(error)")
             throw ExitCode(1)
         }
+    }
+
+    /// Records the run in the state's history when it changed anything; a no-op run writes nothing.
+    func recordRun(_ report: ApplyReport, command: String, startedAt: Date, store: SQLiteStateStore) {
+        guard !report.applied.isEmpty || !report.failed.isEmpty else { return }
+        let summary = "\(report.applied.count) applied, \(report.blocked.count) blocked, \(report.failed.count) failed"
+        try? store.recordRun(
+            RunRecord(
+                id: UUID().uuidString.lowercased(), command: command, startedAt: startedAt, finishedAt: now,
+                exitCode: report.exitCode, summary: summary))
     }
 
     /// Lists what needs a person on stderr.

@@ -50,7 +50,7 @@ public struct Executor: Sendable {
         let states = Dictionary(uniqueKeysWithValues: snapshot.providers.map { ($0.ref, $0) })
         let specs = Dictionary(uniqueKeysWithValues: plan.desired.providers.map { ($0.ref, $0) })
         let cards = try store.cards()
-        let deletes = plan.actions.filter { $0.action == .delete }
+        let deletes = plan.actions.filter { $0.action == .delete && states[$0.ref]?.applied.protect != true }
         let overBudget = options.maxProviderDeletes.map { deletes.count > $0 } ?? false
 
         var byProvider: [(ProviderRef, [PlannedAction])] = []

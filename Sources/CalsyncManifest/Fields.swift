@@ -60,7 +60,7 @@ struct Fields {
                     .outOfRange, at: located.location,
                     what: "\(fieldPath(key)) of \(owner) is \(located.value.count) characters long",
                     why: "\(fieldPath(key)) must be 1 to \(maxLength) characters",
-                    fix: "Shorten it to at most \(maxLength) characters"))
+                    fix: located.value.isEmpty ? "Write at least 1 character, or remove the field" : "Shorten it to at most \(maxLength) characters"))
             return nil
         }
         return located

@@ -189,6 +189,8 @@ public struct Plan: Sendable, Hashable, Codable {
     public var channels: [ObjectChange]
     /// The desired state the plan was made from, so a saved plan can be applied alone.
     public var desired: DesiredState
+    /// The tenant the plan was narrowed to with `--tenant`, if any.
+    public var tenantScope: TenantName?
 
     public init(
         stateSerial: Int64, manifestDigest: String, createdAt: Date, actions: [PlannedAction],
@@ -202,6 +204,17 @@ public struct Plan: Sendable, Hashable, Codable {
         self.tenants = tenants
         self.channels = channels
         self.desired = desired
+    }
+
+    /// The plan narrowed to one tenant: its providers' actions and its own tenant line; channels,
+    /// which serve every tenant, are left to an unscoped plan.
+    public func scoped(to tenant: TenantName) -> Plan {
+        var plan = self
+        plan.actions = actions.filter { $0.tenant == tenant }
+        plan.tenants = tenants.filter { $0.name == tenant.rawValue }
+        plan.channels = []
+        plan.tenantScope = tenant
+        return plan
     }
 
     /// Whether anything but routine syncs is pending (what `--detailed-exitcode` counts).

@@ -1,3 +1,5 @@
+import Foundation
+
 /// One write the executor asks of the state: each is committed in a transaction of its own.
 public enum StateChange: Sendable, Hashable {
     /// Records a tenant as applied (created or updated).
@@ -34,4 +36,26 @@ public protocol StateStore: Sendable {
     func cards() throws -> [ProviderRef: ProviderCardState]
     /// Commits one change atomically; the serial grows when what a plan depends on changed.
     func apply(_ change: StateChange) throws
+    /// Appends a run to the history; never moves the serial.
+    func recordRun(_ run: RunRecord) throws
+}
+
+/// One run of a writing command, kept in the state's history.
+public struct RunRecord: Sendable, Hashable {
+    public var id: String
+    public var command: String
+    public var startedAt: Date
+    public var finishedAt: Date
+    public var exitCode: Int32
+    /// Counts only, such as `4 applied, 3 blocked, 0 failed`.
+    public var summary: String
+
+    public init(id: String, command: String, startedAt: Date, finishedAt: Date, exitCode: Int32, summary: String) {
+        self.id = id
+        self.command = command
+        self.startedAt = startedAt
+        self.finishedAt = finishedAt
+        self.exitCode = exitCode
+        self.summary = summary
+    }
 }

@@ -4,6 +4,8 @@ import GRDB
 
 /// An imported instance: the entry it becomes, keyed by its iCalendar instance key and revision.
 public struct ImportedEntry: Sendable, Hashable {
+    /// The iCalendar UID the instance belongs to.
+    public var uid: String
     /// `UID` or `UID/RECURRENCE`, unique per tenant.
     public var key: String
     public var sequence: Int
@@ -16,9 +18,10 @@ public struct ImportedEntry: Sendable, Hashable {
     public var timeZone: String?
 
     public init(
-        key: String, sequence: Int, stamp: Date?, title: String, description: String?, location: String?,
+        uid: String, key: String, sequence: Int, stamp: Date?, title: String, description: String?, location: String?,
         start: EntryTime, end: EntryTime, timeZone: String?
     ) {
+        self.uid = uid
         self.key = key
         self.sequence = sequence
         self.stamp = stamp
@@ -36,6 +39,8 @@ public struct ImportResult: Sendable, Hashable {
     public var added = 0
     public var updated = 0
     public var unchanged = 0
+    /// Instances of a revised series that its new revision no longer has.
+    public var removed = 0
     public init() {}
 }
 
@@ -111,14 +116,16 @@ extension SQLiteStateStore {
     }
 
     /// Imports instances in one transaction: a key already imported is updated when the new revision
-    /// supersedes it (`supersedes(new, old)`), never duplicated.
+    /// supersedes it (`supersedes(new, old)`), never duplicated; instances inside `range` of a revised
+    /// series that the new revision no longer has (a shorter COUNT, a new EXDATE) are removed.
     public func importEntries(
-        _ imported: [ImportedEntry], tenant: TenantName, now: Date, newID: () -> EntryID,
+        _ imported: [ImportedEntry], tenant: TenantName, range: DateInterval, now: Date, newID: () -> EntryID,
         supersedes: (ImportedEntry, _ sequence: Int, _ stamp: Date?) -> Bool
     ) throws -> ImportResult {
         try writeEntries { db in
             try Self.requireTenant(tenant, db: db)
             var result = ImportResult()
+            var revised = Set<String>()
             for item in imported {
                 let existing = try Row.fetchOne(
                     db, sql: "SELECT * FROM entry WHERE tenant = ? AND sourceKey = ?", arguments: [tenant.rawValue, item.key])
@@ -131,6 +138,8 @@ extension SQLiteStateStore {
                         throw EntryError(.invalid, "instance \(item.key): \(problem)")
                     }
                     try Self.insert(entry, sourceKey: item.key, sequence: item.sequence, stamp: item.stamp, db: db)
+                    try db.execute(sql: "UPDATE entry SET sourceUID = ? WHERE id = ?", arguments: [item.uid, entry.id.rawValue])
+                    revised.insert(item.uid)
                     result.added += 1
                     continue
                 }
@@ -151,7 +160,22 @@ extension SQLiteStateStore {
                         item.start.isDate, item.timeZone, Self.timestamp(now), item.sequence,
                         item.stamp.map(Self.timestamp), current.id.rawValue,
                     ])
+                revised.insert(item.uid)
                 result.updated += 1
+            }
+            let keys = Dictionary(grouping: imported, by: \.uid).mapValues { Set($0.map(\.key)) }
+            for uid in revised.sorted() {
+                for row in try Row.fetchAll(
+                    db, sql: "SELECT id, sourceKey, start FROM entry WHERE tenant = ? AND sourceUID = ?",
+                    arguments: [tenant.rawValue, uid])
+                {
+                    let key: String = row["sourceKey"]
+                    guard keys[uid]?.contains(key) != true, let start = EntryTime(parsing: row["start"]),
+                        range.contains(start.orderingInstant)
+                    else { continue }
+                    try db.execute(sql: "DELETE FROM entry WHERE id = ?", arguments: [row["id"] as String])
+                    result.removed += 1
+                }
             }
             return result
         }
@@ -170,16 +194,23 @@ extension SQLiteStateStore {
         }
     }
 
-    /// Removes the tenant's schedule and, when no manifest declares it any more, the tenant itself.
+    /// Removes the schedule of a tenant that no manifest declares any more, and the tenant itself.
+    ///
+    /// A declared tenant, or one whose providers are not deleted yet, is refused: its mappings would
+    /// point at entries that are gone.
     public func purgeTenant(_ tenant: TenantName) throws -> Int {
         try writeEntries { db in
             try Self.requireTenant(tenant, db: db)
+            let declared = try Bool.fetchOne(db, sql: "SELECT isDeclared FROM tenant WHERE name = ?", arguments: [tenant.rawValue]) ?? false
+            let providerCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM provider WHERE tenant = ?", arguments: [tenant.rawValue]) ?? 0
+            guard !declared, providerCount == 0 else {
+                throw EntryError(
+                    .invalid,
+                    "tenant \"\(tenant)\" is still declared or still has providers. Remove it from the manifests and reconcile first.")
+            }
             try db.execute(sql: "DELETE FROM entry WHERE tenant = ?", arguments: [tenant.rawValue])
             let removed = db.changesCount
-            let providers = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM provider WHERE tenant = ?", arguments: [tenant.rawValue]) ?? 0
-            if providers == 0 {
-                try db.execute(sql: "DELETE FROM tenant WHERE name = ? AND isDeclared = 0", arguments: [tenant.rawValue])
-            }
+            try db.execute(sql: "DELETE FROM tenant WHERE name = ?", arguments: [tenant.rawValue])
             return removed
         }
     }

@@ -137,6 +137,7 @@ extension SQLiteStateStore {
                     ALTER TABLE entry ADD COLUMN sourceKey TEXT;
                     ALTER TABLE entry ADD COLUMN sourceSequence INTEGER;
                     ALTER TABLE entry ADD COLUMN sourceStamp TEXT;
+                    ALTER TABLE entry ADD COLUMN sourceUID TEXT;
                     CREATE UNIQUE INDEX entry_source ON entry(tenant, sourceKey);
                     """)
         }

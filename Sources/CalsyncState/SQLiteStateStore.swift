@@ -172,18 +172,44 @@ public struct SQLiteStateStore: StateStore {
                     arguments: [state.ref.tenant.rawValue, state.ref.provider.rawValue])
                 let stateChanged = existing?["state"] != json
                 guard stateChanged || existing?["card"] != cardJSON else { return }
+                let previous = try (existing?["state"] as String?).map { try Self.decode(ProviderState.self, $0) }
+                let planChanged = previous.map(Self.planRelevant) != Self.planRelevant(state)
                 try db.execute(
                     sql: """
                         INSERT INTO provider (tenant, name, state, card) VALUES (?, ?, ?, ?)
                         ON CONFLICT(tenant, name) DO UPDATE SET state = excluded.state, card = excluded.card
                         """,
                     arguments: [state.ref.tenant.rawValue, state.ref.provider.rawValue, json, cardJSON])
-                if stateChanged { try Self.bumpSerial(db) }
+                if planChanged { try Self.bumpSerial(db) }
             case .deleteProvider(let ref):
                 let arguments: StatementArguments = [ref.tenant.rawValue, ref.provider.rawValue]
                 try db.execute(sql: "DELETE FROM mapping WHERE tenant = ? AND provider = ?", arguments: arguments)
                 try db.execute(sql: "DELETE FROM provider WHERE tenant = ? AND name = ?", arguments: arguments)
                 if db.changesCount > 0 { try Self.bumpSerial(db) }
+            }
+        }
+    }
+
+    public func recordRun(_ run: RunRecord) throws {
+        try write { db in
+            try db.execute(
+                sql: "INSERT INTO run (id, command, startedAt, finishedAt, exitCode, summary) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    run.id, run.command, RFC3339.preciseString(run.startedAt), RFC3339.preciseString(run.finishedAt),
+                    Int(run.exitCode), run.summary,
+                ])
+        }
+    }
+
+    /// The most recent runs, newest first.
+    public func runs(limit: Int = 20) throws -> [RunRecord] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM run ORDER BY startedAt DESC LIMIT ?", arguments: [limit]).map { row in
+                RunRecord(
+                    id: row["id"], command: row["command"],
+                    startedAt: RFC3339.date(row["startedAt"]) ?? Date(timeIntervalSince1970: 0),
+                    finishedAt: RFC3339.date(row["finishedAt"] ?? "") ?? Date(timeIntervalSince1970: 0),
+                    exitCode: Int32(row["exitCode"] as Int? ?? 0), summary: row["summary"] ?? "")
             }
         }
     }
@@ -199,6 +225,18 @@ public struct SQLiteStateStore: StateStore {
     }
 
     // MARK: - Helpers
+
+    /// The part of a provider's state a plan depends on: sync counters, the last sync, errors and
+    /// pending notifications change without moving the serial.
+    static func planRelevant(_ state: ProviderState) -> ProviderState {
+        var relevant = state
+        relevant.lastSync = nil
+        relevant.mappingCount = 0
+        relevant.conflictCount = 0
+        relevant.lastError = nil
+        relevant.isNotificationPending = false
+        return relevant
+    }
 
     private static func bumpSerial(_ db: Database) throws {
         try db.execute(sql: "UPDATE meta SET serial = serial + 1 WHERE id = 1")

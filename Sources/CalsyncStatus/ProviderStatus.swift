@@ -58,13 +58,14 @@ public struct ProviderStatus: Sendable, Hashable {
 /// A vendor's error text made stable: request-specific lines are dropped so a repeating error
 /// does not rewrite the file.
 public enum VendorErrorText {
-    static let volatilePrefixes = ["request-id", "client-request-id", "timestamp", "trace id", "correlation id", "date"]
+    static let volatilePrefixes = ["request-id", "client-request-id", "timestamp", "trace id"]
 
     public static func stable(_ text: String) -> String {
         text.split(separator: "\n", omittingEmptySubsequences: false)
-            .map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }
-            .filter { line in !volatilePrefixes.contains { line.lowercased().hasPrefix($0) } }
+            .filter { line in
+                let lowered = line.trimmingCharacters(in: .whitespaces).lowercased()
+                return !volatilePrefixes.contains { lowered.hasPrefix($0) }
+            }
             .joined(separator: "\n")
-            .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 }

@@ -21,19 +21,10 @@ public struct StatusWriter: Sendable {
             expected.insert(path)
             if try writeIfChanged(StatusYAML.render(card), to: path) { touched.append(path) }
         }
-        for tenant in (try? fileManager.contentsOfDirectory(atPath: directory)) ?? [] {
-            let tenantDirectory = "\(directory)/\(tenant)"
-            var isDirectory: ObjCBool = false
-            guard fileManager.fileExists(atPath: tenantDirectory, isDirectory: &isDirectory), isDirectory.boolValue else {
-                continue
-            }
-            for file in (try? fileManager.contentsOfDirectory(atPath: tenantDirectory)) ?? [] where file.hasSuffix(".yaml") {
-                let path = "\(tenantDirectory)/\(file)"
-                if !expected.contains(path) {
-                    try fileManager.removeItem(atPath: path)
-                    touched.append(path)
-                }
-            }
+        for path in existingCards() where !expected.contains(path) {
+            try fileManager.removeItem(atPath: path)
+            touched.append(path)
+            let tenantDirectory = (path as NSString).deletingLastPathComponent
             if ((try? fileManager.contentsOfDirectory(atPath: tenantDirectory)) ?? []).isEmpty {
                 try? fileManager.removeItem(atPath: tenantDirectory)
             }
@@ -43,15 +34,29 @@ public struct StatusWriter: Sendable {
         return touched
     }
 
-    /// The cards recorded in the directory, by provider (to detect a lost state file).
-    public func hasProviderCards() -> Bool {
+    /// Whether the directory holds provider cards (to detect a lost state file).
+    public func hasProviderCards() -> Bool { !existingCards().isEmpty }
+
+    /// The provider cards in the directory: `TENANT/PROVIDER.yaml` files that are ProviderStatus documents.
+    /// Nothing else under the directory is ever removed.
+    func existingCards() -> [String] {
         let fileManager = FileManager.default
-        for tenant in (try? fileManager.contentsOfDirectory(atPath: directory)) ?? [] {
-            let files = (try? fileManager.contentsOfDirectory(atPath: "\(directory)/\(tenant)")) ?? []
-            if files.contains(where: { $0.hasSuffix(".yaml") }) { return true }
+        var cards: [String] = []
+        for tenant in (try? fileManager.contentsOfDirectory(atPath: directory)) ?? [] where TenantName(rawValue: tenant) != nil {
+            for file in (try? fileManager.contentsOfDirectory(atPath: "\(directory)/\(tenant)")) ?? [] {
+                guard file.hasSuffix(".yaml"), ProviderName(rawValue: String(file.dropLast(5))) != nil else { continue }
+                let path = "\(directory)/\(tenant)/\(file)"
+                if let handle = FileHandle(forReadingAtPath: path) {
+                    let head = String(decoding: (try? handle.read(upToCount: 64)) ?? Data(), as: UTF8.self)
+                    try? handle.close()
+                    if head.hasPrefix(Self.cardHeader) { cards.append(path) }
+                }
+            }
         }
-        return false
+        return cards.sorted()
     }
+
+    static let cardHeader = "apiVersion: calsync/v1\nkind: ProviderStatus\n"
 
     /// Writes through a temporary file beside the target and a rename, so a reader never sees half a
     /// card; temporaries left by a killed run are removed by the next one.

@@ -35,8 +35,10 @@ import Testing
         // When reconciled again, Then nothing is written: same serial, byte-identical status files
         let second = try ws.calsync(["reconcile"])
         #expect(second.exitCode == 3)
-        #expect(try SQLiteStateStore(path: ws.path + "/.calsync/state.db", mode: .readOnly).serial() == serial)
+        let store = try SQLiteStateStore(path: ws.path + "/.calsync/state.db", mode: .readOnly)
+        #expect(try store.serial() == serial)
         #expect(ws.files(under: "status") == files)
+        #expect(try store.runs().map(\.summary) == ["4 applied, 3 blocked, 0 failed"], "only the run that changed something is kept")
         let plan = try ws.calsync(["plan", "--detailed-exitcode"])
         #expect(plan.exitCode == 2, "authorize is still pending: it needs a person")
         #expect(plan.stdout.hasPrefix("Plan: 3 to authorize."))
@@ -168,6 +170,27 @@ import Testing
         #expect(try ws.calsync(["state", "unlock", "--force", "ci-run-7"]).exitCode == 0)
         #expect(try ws.calsync(["reconcile"]).exitCode == 3)
         lock.release()
+    }
+
+    @Test func watchRepeatsUntilStopped() async throws {
+        let ws = try Workspace()
+        try ws.copySampleManifests()
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: RepositoryPaths.calsyncBinary)
+        process.arguments = ["reconcile", "--watch", "--interval", "1s"]
+        process.currentDirectoryURL = URL(fileURLWithPath: ws.path)
+        process.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin", "NO_COLOR": "1"]
+        let errors = Pipe()
+        process.standardError = errors
+        process.standardOutput = FileHandle.nullDevice
+        try process.run()
+        try await Task.sleep(for: .milliseconds(3_500))
+        process.terminate()
+        process.waitUntilExit()
+        let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        let runs = stderr.components(separatedBy: "reconcile finished with exit code 3; next run in 1s").count - 1
+        #expect(runs >= 2, "\(stderr)")
+        #expect(ws.exists("status/summary.md"))
     }
 
     @Test func driftAndBackup() throws {

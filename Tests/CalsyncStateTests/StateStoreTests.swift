@@ -73,6 +73,24 @@ import Testing
         #expect(try !store.isEmpty(), "a retired tenant is remembered with its schedule")
     }
 
+    @Test func syncCountersDoNotMoveTheSerial() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try SQLiteStateStore(path: path, mode: .readWrite)
+        try store.apply(.recordTenant(TenantSpec(name: Self.acme)))
+        var state = ProviderState(ref: Self.ref, applied: Self.spec, credential: .valid)
+        try store.apply(.recordProvider(state, card: Self.card))
+        let serial = try store.serial()
+        state.lastSync = LastSync(at: Date(timeIntervalSince1970: 1_790_000_000), result: .succeeded, pulled: 3)
+        state.lastError = "transient"
+        state.isNotificationPending = true
+        try store.apply(.recordProvider(state, card: Self.card))
+        #expect(try store.serial() == serial)
+        #expect(try store.snapshot().providers.first?.lastSync?.pulled == 3, "the counters are still written")
+        state.isCursorExpired = true
+        try store.apply(.recordProvider(state, card: Self.card))
+        #expect(try store.serial() == serial + 1, "cursor validity is plan-relevant")
+    }
+
     @Test func snapshotRoundTripsProviderState() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try SQLiteStateStore(path: path, mode: .readWrite)

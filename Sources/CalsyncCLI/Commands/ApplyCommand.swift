@@ -43,7 +43,9 @@ struct ApplyCommand: AsyncParsableCommand {
         defer { lock.release() }
         let store = try runtime.openReadWrite()
         let snapshot = try runtime.failing { try store.snapshot() }
-        let plan = Planner.plan(desired: desired, snapshot: snapshot, observed: nil, now: runtime.now, options: runtime.planOptions)
+        let plan = try runtime.scoped(
+            Planner.plan(desired: desired, snapshot: snapshot, observed: nil, now: runtime.now, options: runtime.planOptions),
+            snapshot: snapshot)
         runtime.console.output(PlanTextView.render(plan, color: runtime.console.isColorEnabled))
         guard !plan.actions.isEmpty || plan.hasChanges else { return }
         if !autoApprove {
@@ -61,6 +63,7 @@ struct ApplyCommand: AsyncParsableCommand {
         let options = Executor.Options(allowDelete: allowDelete || !autoApprove)
         let report = try await runtime.failing { try await executor.apply(plan, snapshot: snapshot, options: options) }
         try runtime.writeStatus(runtime.statusCards(store: store, plan: plan))
+        runtime.recordRun(report, command: "apply", startedAt: plan.createdAt, store: store)
         runtime.reportBlocked(report)
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
@@ -87,6 +90,13 @@ struct ApplyCommand: AsyncParsableCommand {
             runtime.console.error("error: \"\(path)\" has plan format \(plan.formatVersion); this calsync reads \(Plan.currentFormatVersion). Plan again.")
             throw ExitCode(1)
         }
+        if let tenant = runtime.configuration.tenant, plan.tenantScope != tenant {
+            let others = Set(plan.actions.map(\.tenant.rawValue) + plan.tenants.map(\.name)).subtracting([tenant.rawValue])
+            if !others.isEmpty || !plan.channels.isEmpty {
+                runtime.console.error("error: Forbidden: \"\(path)\" changes \(others.isEmpty ? "notification channels" : "tenants " + others.sorted().joined(separator: ", ")), not only the active tenant \"\(tenant)\". Plan again with --tenant \(tenant).")
+                throw ExitCode(1)
+            }
+        }
         let lock = try await runtime.lock(command: "calsync apply \(path)", timeout: timeout)
         defer { lock.release() }
         let store = try runtime.openReadWrite()
@@ -94,14 +104,16 @@ struct ApplyCommand: AsyncParsableCommand {
         var stale: [String] = []
         if snapshot.serial != plan.stateSerial {
             stale.append("the state serial is \(snapshot.serial), the plan was made at \(plan.stateSerial)")
-        }
-        if ManifestDigest.digest(of: plan.desired) != plan.manifestDigest {
-            stale.append("the plan's manifests do not match its manifestDigest")
-        }
-        if FileManager.default.fileExists(atPath: "manifests") {
-            let current = ManifestLoader.load(paths: ["manifests/"])
-            if let desired = current.desired, ManifestDigest.digest(of: desired) != plan.manifestDigest {
-                stale.append("manifests/ changed since the plan was made")
+        } else if ManifestDigest.digest(of: plan.desired) != plan.manifestDigest {
+            stale.append("its manifests do not match its manifestDigest")
+        } else {
+            // The same manifests against the same state must give the same actions: a plan file is
+            // applied only as it was made.
+            var again = Planner.plan(
+                desired: plan.desired, snapshot: snapshot, observed: nil, now: plan.createdAt, options: runtime.planOptions)
+            if let scope = plan.tenantScope { again = again.scoped(to: scope) }
+            if again.actions != plan.actions || again.tenants != plan.tenants || again.channels != plan.channels {
+                stale.append("its actions are not those its manifests and the state give")
             }
         }
         guard stale.isEmpty else {
@@ -113,6 +125,7 @@ struct ApplyCommand: AsyncParsableCommand {
             try await executor.apply(plan, snapshot: snapshot, options: .init(allowDelete: true))
         }
         try runtime.writeStatus(runtime.statusCards(store: store, plan: plan))
+        runtime.recordRun(report, command: "apply \(path)", startedAt: runtime.now, store: store)
         runtime.console.output("Applied \(report.applied.count) action\(report.applied.count == 1 ? "" : "s").")
         runtime.reportBlocked(report)
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }

@@ -21,6 +21,9 @@ struct DriftCommand: AsyncParsableCommand {
         let desired = try runtime.loadManifests(paths)
         let snapshot = try runtime.openReadOnly().map { store in try runtime.failing { try store.snapshot() } } ?? .empty
         let plan = Planner.plan(desired: desired, snapshot: snapshot, observed: nil, now: runtime.now, options: runtime.planOptions)
+        if !snapshot.providers.contains(where: { $0.credential == .valid }) {
+            runtime.console.error("note: no provider holds a credential, so no vendor was asked; drift below comes from the state and the manifests.")
+        }
         var lines: [String] = []
         var seen = Set<ProviderRef>()
         for action in plan.actions where seen.insert(action.ref).inserted {

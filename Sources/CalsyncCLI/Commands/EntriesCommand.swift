@@ -50,8 +50,11 @@ struct EntriesCommand: AsyncParsableCommand {
         }
     }
 
-    /// Runs `body` against the writable state, turning entry and state errors into messages and exit 1.
-    static func withStore<T>(_ runtime: Runtime, _ body: (SQLiteStateStore, TenantName) throws -> T) throws -> T {
+    /// Runs `body` against the state (read-only for commands that only read), turning entry and state
+    /// errors into messages and exit 1.
+    static func withStore<T>(
+        _ runtime: Runtime, readOnly: Bool = false, _ body: (SQLiteStateStore, TenantName) throws -> T
+    ) throws -> T {
         guard let tenant = runtime.configuration.tenant else {
             runtime.console.error("error: no tenant named. Pass --tenant T or set CALSYNC_TENANT.")
             throw ExitCode(1)
@@ -60,7 +63,8 @@ struct EntriesCommand: AsyncParsableCommand {
             runtime.console.error("error: tenant \"\(tenant)\" is not in the state: there is no state at \"\(runtime.configuration.statePath)\". Reconcile first, or name the state with --state.")
             throw ExitCode(1)
         }
-        let store = try runtime.openReadWrite()
+        let opened = readOnly ? try runtime.openReadOnly() : try runtime.openReadWrite()
+        guard let store = opened else { throw ExitCode(1) }
         do {
             return try runtime.failing { try body(store, tenant) }
         } catch let error as EntryError {
@@ -73,7 +77,7 @@ struct EntriesCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "List entries (read-only).")
         @Option(help: ArgumentHelp("Only entries ending after this time.", valueName: "time")) var from: String?
         @Option(help: ArgumentHelp("Only entries starting before this time.", valueName: "time")) var to: String?
-        @Option(name: [.customShort("o"), .long], help: "Output format (table or json).") var output: OutputFormat = .table
+        @Option(name: [.customShort("o"), .long], help: "Output format.") var output: ListFormat = .table
         @OptionGroup var tenantOptions: TenantOptions
         @OptionGroup var configOptions: ConfigOptions
 
@@ -85,7 +89,7 @@ struct EntriesCommand: AsyncParsableCommand {
                 return time.orderingInstant
             }
             let (from, to) = (try bound(self.from, "from"), try bound(self.to, "to"))
-            let entries = try EntriesCommand.withStore(runtime) { store, tenant in
+            let entries = try EntriesCommand.withStore(runtime, readOnly: true) { store, tenant in
                 guard try store.isKnownTenant(tenant) else {
                     throw EntryError(.unknownTenant, "tenant \"\(tenant)\" is not in the state. Reconcile the manifests that declare it first.")
                 }
@@ -93,7 +97,7 @@ struct EntriesCommand: AsyncParsableCommand {
             }
             switch output {
             case .json: runtime.console.output(EntryJSON.list(entries).rendered())
-            case .table, .yaml: runtime.console.output(EntryTable.render(entries))
+            case .table: runtime.console.output(EntryTable.render(entries))
             }
         }
     }
@@ -201,12 +205,13 @@ struct EntriesCommand: AsyncParsableCommand {
             }
             let result = try EntriesCommand.withStore(runtime) { store, tenant in
                 try store.importEntries(
-                    instances.map(ICalMapping.imported), tenant: tenant, now: runtime.now,
+                    instances.map(ICalMapping.imported), tenant: tenant, range: range, now: runtime.now,
                     newID: { EntryID(rawValue: UUID().uuidString.lowercased()) },
                     supersedes: { ICalMapping.supersedes($0, sequence: $1, stamp: $2) })
             }
             runtime.console.output(
-                "Imported \(file): \(result.added) added, \(result.updated) updated, \(result.unchanged) unchanged.")
+                "Imported \(file): \(result.added) added, \(result.updated) updated, \(result.unchanged) unchanged"
+                    + (result.removed > 0 ? ", \(result.removed) removed from a revised series." : "."))
         }
     }
 
@@ -218,7 +223,7 @@ struct EntriesCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try Runtime(config: configOptions, tenant: tenantOptions.tenant)
-            let (entries, keys) = try EntriesCommand.withStore(runtime) { store, tenant in
+            let (entries, keys) = try EntriesCommand.withStore(runtime, readOnly: true) { store, tenant in
                 guard try store.isKnownTenant(tenant) else {
                     throw EntryError(.unknownTenant, "tenant \"\(tenant)\" is not in the state. Reconcile the manifests that declare it first.")
                 }
@@ -251,6 +256,7 @@ struct TenantsCommand: AsyncParsableCommand {
             abstract: "Remove a tenant's schedule (entries stay after its manifests are removed until purged).")
         @Argument(help: "The tenant.") var tenant: String
         @Option(help: ArgumentHelp("The tenant's name again, to confirm.", valueName: "tenant")) var confirm: String
+        @OptionGroup var tenantOptions: TenantOptions
         @OptionGroup var configOptions: ConfigOptions
 
         func validate() throws {
@@ -258,6 +264,11 @@ struct TenantsCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
+            let scope = try Runtime(config: configOptions, tenant: tenantOptions.tenant)
+            if let active = scope.configuration.tenant, active.rawValue != tenant {
+                scope.console.error("error: Forbidden: tenant \"\(tenant)\" is not the active tenant \"\(active)\".")
+                throw ExitCode(1)
+            }
             let runtime = try Runtime(config: configOptions, tenant: tenant)
             let removed = try EntriesCommand.withStore(runtime) { store, tenant in try store.purgeTenant(tenant) }
             runtime.console.output("Purged tenant \"\(tenant)\": \(removed) entries removed.")

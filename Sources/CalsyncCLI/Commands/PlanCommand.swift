@@ -39,10 +39,9 @@ struct PlanCommand: AsyncParsableCommand {
         let runtime = try Runtime(config: configOptions, tenant: tenantOptions.tenant)
         let desired = try runtime.loadManifests(paths)
         let snapshot = try runtime.openReadOnly().map { store in try runtime.failing { try store.snapshot() } } ?? .empty
-        var plan = Planner.plan(desired: desired, snapshot: snapshot, observed: nil, now: runtime.now, options: runtime.planOptions)
-        if let tenant = runtime.configuration.tenant {
-            plan.actions = plan.actions.filter { $0.tenant == tenant }
-        }
+        let plan = try runtime.scoped(
+            Planner.plan(desired: desired, snapshot: snapshot, observed: nil, now: runtime.now, options: runtime.planOptions),
+            snapshot: snapshot)
         if let out {
             do {
                 try PlanJSONView.render(plan).write(toFile: out, atomically: true, encoding: .utf8)

@@ -72,37 +72,46 @@ struct ReconcileCommand: AsyncParsableCommand {
         }
     }
 
+    private func refuseLostState(_ runtime: Runtime) {
+        runtime.console.error(
+            "error: the state at \"\(runtime.configuration.statePath)\" is empty, but \"\(runtime.configuration.statusDir)\" holds provider cards: the state file may be lost. Restore it (`calsync state backup` makes copies), or rerun with --init to adopt the manifests as new.")
+    }
+
     private func reconcileOnce(runtime: Runtime, timeout: Duration?) async throws -> Int32 {
+        let startedAt = runtime.now
         let desired = try runtime.loadManifests(paths)
+        if dryRun {
+            let store = try runtime.openReadOnly()
+            let snapshot = try store.map { store in try runtime.failing { try store.snapshot() } } ?? .empty
+            let plan = try runtime.scoped(
+                Planner.plan(desired: desired, snapshot: snapshot, observed: nil, now: runtime.now, options: runtime.planOptions),
+                snapshot: snapshot)
+            runtime.console.output(PlanTextView.render(plan, color: runtime.console.isColorEnabled))
+            try runtime.writeStatus(try runtime.pendingCards(store: store, plan: plan))
+            return 0
+        }
+        let statusDirectory = StatusWriter(directory: runtime.configuration.statusDir)
+        if !FileManager.default.fileExists(atPath: runtime.configuration.statePath), statusDirectory.hasProviderCards(), !self.`init` {
+            refuseLostState(runtime)
+            return 1
+        }
         let lock = try await runtime.lock(command: "calsync reconcile", timeout: timeout)
         defer { lock.release() }
         let store = try runtime.openReadWrite()
         let snapshot = try runtime.failing { try store.snapshot() }
-        if try runtime.failing({ try store.isEmpty() }), StatusWriter(directory: runtime.configuration.statusDir).hasProviderCards(),
-            !self.`init`
-        {
-            runtime.console.error(
-                "error: the state at \"\(runtime.configuration.statePath)\" is empty, but \"\(runtime.configuration.statusDir)\" holds provider cards: the state file may be lost. Restore it (`calsync state backup` makes copies), or rerun with --init to adopt the manifests as new.")
+        if try runtime.failing({ try store.isEmpty() }), statusDirectory.hasProviderCards(), !self.`init` {
+            refuseLostState(runtime)
             return 1
         }
-        let plan = Planner.plan(
-            desired: desired, snapshot: snapshot, observed: nil, now: runtime.now, options: runtime.planOptions)
-        if dryRun {
-            runtime.console.output(PlanTextView.render(plan, color: runtime.console.isColorEnabled))
-            let pending = Dictionary(grouping: plan.actions, by: \.ref)
-            let cards = try runtime.statusCards(store: store, plan: plan).map { card -> ProviderStatus in
-                var card = card
-                card.pendingActions = pending[card.ref]?.map(\.action) ?? []
-                return card
-            }
-            try runtime.writeStatus(cards)
-            return 0
-        }
+        let plan = try runtime.scoped(
+            Planner.plan(desired: desired, snapshot: snapshot, observed: nil, now: runtime.now, options: runtime.planOptions),
+            snapshot: snapshot)
         let executor = Executor(store: store, vendor: nil, now: runtime.now)
         let options = Executor.Options(
             allowDelete: true, maxProviderDeletes: maxProviderDeletes ?? runtime.configuration.maxProviderDeletes)
         let report = try await runtime.failing { try await executor.apply(plan, snapshot: snapshot, options: options) }
         try runtime.writeStatus(runtime.statusCards(store: store, plan: plan))
+        runtime.recordRun(report, command: "reconcile", startedAt: startedAt, store: store)
         runtime.reportBlocked(report)
         let changed = report.applied.count
         runtime.console.output(

@@ -22,7 +22,14 @@ struct StatusCommand: AsyncParsableCommand {
 
     func run() async throws {
         let runtime = try Runtime(config: configOptions, tenant: tenantOptions.tenant)
-        var cards = try runtime.openReadOnly().map { try runtime.statusCards(store: $0, plan: nil) } ?? []
+        let store = try runtime.openReadOnly()
+        var cards = try store.map { try runtime.statusCards(store: $0, plan: nil) } ?? []
+        func requireKnown(_ tenant: TenantName) throws {
+            guard try store.map({ try $0.isKnownTenant(tenant) }) == true else {
+                runtime.console.error("error: tenant \"\(tenant)\" is not in the state. Check the name, or reconcile first.")
+                throw ExitCode(1)
+            }
+        }
         if let target {
             if let ref = ProviderRef(target) {
                 try runtime.checkScope(ref, snapshot: .empty)
@@ -36,15 +43,13 @@ struct StatusCommand: AsyncParsableCommand {
                     runtime.console.error("error: Forbidden: tenant \"\(tenant)\" is not the active tenant \"\(active)\".")
                     throw ExitCode(1)
                 }
+                try requireKnown(tenant)
                 cards = cards.filter { $0.ref.tenant == tenant }
-                guard !cards.isEmpty else {
-                    runtime.console.error("error: tenant \"\(tenant)\" has no providers in the state. Check the name, or reconcile first.")
-                    throw ExitCode(1)
-                }
             } else {
                 throw ValidationError("\"\(target)\" is neither a tenant nor TENANT/PROVIDER.")
             }
         } else if let active = runtime.configuration.tenant {
+            try requireKnown(active)
             cards = cards.filter { $0.ref.tenant == active }
         }
         switch output {

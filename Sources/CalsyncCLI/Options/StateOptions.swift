@@ -35,3 +35,9 @@ enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
     case json
     case yaml
 }
+
+/// The output format of lists that have no YAML form.
+enum ListFormat: String, ExpressibleByArgument, CaseIterable {
+    case table
+    case json
+}

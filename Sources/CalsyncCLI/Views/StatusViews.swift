@@ -38,9 +38,12 @@ enum StatusJSON {
     static func card(_ card: ProviderStatus) -> JSONValue {
         func optional(_ value: JSONValue?) -> JSONValue { value ?? .null }
         return .object([
-            ("tenant", .string(card.ref.tenant.rawValue)),
-            ("name", .string(card.ref.provider.rawValue)),
-            ("vendor", .string(card.vendor.rawValue)),
+            ("apiVersion", "calsync/v1"),
+            ("kind", "ProviderStatus"),
+            (
+                "metadata",
+                .object([("tenant", .string(card.ref.tenant.rawValue)), ("name", .string(card.ref.provider.rawValue))])
+            ),
             ("observedGeneration", .int(card.observedGeneration)),
             ("connectionStatus", .string(card.connectionStatus.rawValue)),
             ("oauth", .string(card.oauth.rawValue)),
