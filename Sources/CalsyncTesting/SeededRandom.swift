@@ -1,18 +1,5 @@
-/// A seeded generator (SplitMix64): the same seed gives the same run, so any failure can be replayed.
-public struct SeededRandom: RandomNumberGenerator, Sendable {
-    public let seed: UInt64
-    private var state: UInt64
+import CalsyncEmulator
 
-    public init(seed: UInt64) {
-        self.seed = seed
-        self.state = seed
-    }
-
-    public mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+/// The seeded generator (SplitMix64) of randomized tests: the same seed gives the same run, so any
+/// failure can be replayed. The emulator's own generator serves, so there is one implementation.
+public typealias SeededRandom = CalsyncEmulator.SeededRandom

@@ -36,7 +36,8 @@ import Testing
             try await Task.sleep(for: .milliseconds(300))
             first.release()
         }
-        let second = try await StateLock.acquire(databasePath: database, holder: holder("second"), timeout: .seconds(10))
+        // A generous timeout: under a loaded test run the releasing task may start late.
+        let second = try await StateLock.acquire(databasePath: database, holder: holder("second"), timeout: .seconds(120))
         #expect(second.holder.id == "second")
         second.release()
     }
