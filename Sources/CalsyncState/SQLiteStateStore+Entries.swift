@@ -125,7 +125,6 @@ extension SQLiteStateStore {
         try writeEntries { db in
             try Self.requireTenant(tenant, db: db)
             var result = ImportResult()
-            var revised = Set<String>()
             for item in imported {
                 let existing = try Row.fetchOne(
                     db, sql: "SELECT * FROM entry WHERE tenant = ? AND sourceKey = ?", arguments: [tenant.rawValue, item.key])
@@ -139,7 +138,6 @@ extension SQLiteStateStore {
                     }
                     try Self.insert(entry, sourceKey: item.key, sequence: item.sequence, stamp: item.stamp, db: db)
                     try db.execute(sql: "UPDATE entry SET sourceUID = ? WHERE id = ?", arguments: [item.uid, entry.id.rawValue])
-                    revised.insert(item.uid)
                     result.added += 1
                     continue
                 }
@@ -160,18 +158,22 @@ extension SQLiteStateStore {
                         item.start.isDate, item.timeZone, Self.timestamp(now), item.sequence,
                         item.stamp.map(Self.timestamp), current.id.rawValue,
                     ])
-                revised.insert(item.uid)
                 result.updated += 1
             }
-            let keys = Dictionary(grouping: imported, by: \.uid).mapValues { Set($0.map(\.key)) }
-            for uid in revised.sorted() {
+            // Instances a newer revision of their series no longer has (a shorter COUNT, a new EXDATE,
+            // a moved DTSTART) are removed, within the import range only.
+            for (uid, items) in Dictionary(grouping: imported, by: \.uid) {
+                let keys = Set(items.map(\.key))
+                guard let first = items.first else { continue }
+                let newest = items.reduce(first) { supersedes($1, $0.sequence, $0.stamp) ? $1 : $0 }
                 for row in try Row.fetchAll(
-                    db, sql: "SELECT id, sourceKey, start FROM entry WHERE tenant = ? AND sourceUID = ?",
+                    db, sql: "SELECT id, sourceKey, start, sourceSequence, sourceStamp FROM entry WHERE tenant = ? AND sourceUID = ?",
                     arguments: [tenant.rawValue, uid])
                 {
                     let key: String = row["sourceKey"]
-                    guard keys[uid]?.contains(key) != true, let start = EntryTime(parsing: row["start"]),
-                        range.contains(start.orderingInstant)
+                    let stamp = (row["sourceStamp"] as String?).flatMap(Self.date(from:))
+                    guard !keys.contains(key), let start = EntryTime(parsing: row["start"]),
+                        range.contains(start.orderingInstant), supersedes(newest, row["sourceSequence"] ?? 0, stamp)
                     else { continue }
                     try db.execute(sql: "DELETE FROM entry WHERE id = ?", arguments: [row["id"] as String])
                     result.removed += 1

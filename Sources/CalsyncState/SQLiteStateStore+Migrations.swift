@@ -138,6 +138,7 @@ extension SQLiteStateStore {
                     ALTER TABLE entry ADD COLUMN sourceSequence INTEGER;
                     ALTER TABLE entry ADD COLUMN sourceStamp TEXT;
                     ALTER TABLE entry ADD COLUMN sourceUID TEXT;
+                    CREATE INDEX entry_source_uid ON entry(tenant, sourceUID);
                     CREATE UNIQUE INDEX entry_source ON entry(tenant, sourceKey);
                     """)
         }

@@ -122,9 +122,10 @@ import Testing
         let ws = try Workspace()
         try ws.copySampleManifests()
         _ = try ws.calsync(["reconcile"])
-        func series(_ sequence: Int, count: Int) -> String {
+        func series(_ sequence: Int, count: Int, hour: Int = 9) -> String {
             "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//t//EN\r\nBEGIN:VEVENT\r\nUID:s@x\r\nDTSTAMP:20261101T000000Z\r\n"
-                + "SEQUENCE:\(sequence)\r\nDTSTART:20261201T090000Z\r\nDTEND:20261201T100000Z\r\nRRULE:FREQ=DAILY;COUNT=\(count)\r\n"
+                + "SEQUENCE:\(sequence)\r\nDTSTART:20261201T\(String(format: "%02d", hour))0000Z\r\n"
+                + "DTEND:20261201T\(String(format: "%02d", hour + 1))0000Z\r\nRRULE:FREQ=DAILY;COUNT=\(count)\r\n"
                 + "SUMMARY:Daily\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
         }
         let range = ["--from", "2026-11-01T00:00:00Z", "--to", "2027-01-01T00:00:00Z"]
@@ -135,5 +136,12 @@ import Testing
         #expect(revised.stdout.contains("2 updated, 0 unchanged, 1 removed"), "\(revised.stdout)")
         let list = try ws.calsync(["entries", "list", "--tenant", "acme"])
         #expect(list.stdout.split(separator: "\n").count == 3, "header and two entries: \(list.stdout)")
+        // A moved series changes every instance key: the old instances go, nothing is duplicated
+        try ws.write("c.ics", series(2, count: 2, hour: 11))
+        let moved = try ws.calsync(["entries", "import", "--tenant", "acme", "c.ics"] + range)
+        #expect(moved.stdout.contains("2 added, 0 updated, 0 unchanged, 2 removed"), "\(moved.stdout)")
+        let after = try ws.calsync(["entries", "list", "--tenant", "acme"])
+        #expect(after.stdout.split(separator: "\n").count == 3)
+        #expect(after.stdout.contains("2026-12-01T11:00:00Z"))
     }
 }
