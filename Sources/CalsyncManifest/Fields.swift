@@ -195,7 +195,14 @@ struct Fields {
             }
             return Located(value: .env(env.value), location: location)
         case (nil, let file?):
-            guard !file.value.isEmpty else { return nil }
+            guard !file.value.isEmpty else {
+                context.report(
+                    Diagnostic(
+                        .invalidValue, at: file.location, what: "\(fieldPath(key)).file of \(owner) is empty",
+                        why: "a file reference names the file that holds the secret",
+                        fix: "Write the file's path, such as /run/secrets/name"))
+                return nil
+            }
             return Located(value: .file(file.value), location: location)
         case (nil, nil):
             if fields.entries.isEmpty {
