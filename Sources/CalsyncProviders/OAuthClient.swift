@@ -44,7 +44,8 @@ public struct OAuthClient: Sendable {
         OAuthClient(
             vendor: .google, app: app, clientSecret: clientSecret,
             authorizeEndpoint: authorizationBaseURL.appending(path: "o/oauth2/v2/auth"),
-            tokenEndpoint: tokenBaseURL.appending(path: "token"), revokeEndpoint: tokenBaseURL.appending(path: "revoke"),
+            tokenEndpoint: tokenBaseURL.appending(path: "token"),
+            revokeEndpoint: tokenBaseURL.appending(path: "revoke"),
             transport: transport, timeSource: timeSource)
     }
 
@@ -61,7 +62,8 @@ public struct OAuthClient: Sendable {
     ) -> OAuthClient {
         let base = loginBaseURL.appending(path: app.directoryTenant ?? "common").appending(path: "oauth2/v2.0")
         return OAuthClient(
-            vendor: .microsoft, app: app, clientSecret: clientSecret, authorizeEndpoint: base.appending(path: "authorize"),
+            vendor: .microsoft, app: app, clientSecret: clientSecret,
+            authorizeEndpoint: base.appending(path: "authorize"),
             tokenEndpoint: base.appending(path: "token"), revokeEndpoint: nil, transport: transport,
             timeSource: timeSource)
     }
@@ -211,7 +213,8 @@ public struct OAuthClient: Sendable {
 
     /// `application/x-www-form-urlencoded`, escaping everything but RFC 3986 unreserved characters.
     static func formBody(_ fields: [(String, String)]) -> Data {
-        let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+        let unreserved = CharacterSet(
+            charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
         func escape(_ text: String) -> String { text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? "" }
         return Data(fields.map { "\(escape($0.0))=\(escape($0.1))" }.joined(separator: "&").utf8)
     }

@@ -4,7 +4,7 @@ import Foundation
 
 /// A PKCE pair (RFC 7636): a secret verifier and its S256 challenge.
 public struct PKCE: Sendable {
-    /// The code verifier: 43 base64url characters from 32 random bytes. Sent only to the token endpoint.
+    /// The code verifier: 43 base64url characters from 32 random bytes, sent only to the token endpoint.
     public let verifier: Secret
     /// `BASE64URL(SHA256(verifier))`, sent on the authorization URL.
     public let challenge: String

@@ -31,7 +31,8 @@ extension RandomSource {
 }
 
 /// A `RandomSource` over any `RandomNumberGenerator`, safe to share between tasks.
-public final class GeneratorRandomSource<Generator: RandomNumberGenerator & Sendable>: RandomSource, @unchecked Sendable {
+public final class GeneratorRandomSource<Generator: RandomNumberGenerator & Sendable>: RandomSource, @unchecked Sendable
+{
     private let lock = NSLock()
     // Guarded by `lock`.
     private var generator: Generator

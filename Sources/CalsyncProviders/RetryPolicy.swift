@@ -68,7 +68,9 @@ public struct RetryPolicy: Sendable {
     ///   - request: The request that was sent.
     ///   - attempt: How many sends have been made, 1 for the first.
     /// - Returns: The wait: `Retry-After` when the vendor gave one, otherwise a jittered backoff.
-    public func delay(after outcome: Result<HTTPResponse, any Error>, of request: HTTPRequest, attempt: Int) -> Duration? {
+    public func delay(after outcome: Result<HTTPResponse, any Error>, of request: HTTPRequest, attempt: Int)
+        -> Duration?
+    {
         guard attempt < maxAttempts, isRetryable(outcome, of: request) else { return nil }
         if case .success(let response) = outcome,
             let retryAfter = response.header("Retry-After").flatMap(RetryAfter.init(headerValue:))

@@ -9,8 +9,10 @@ public struct TokenSet: Sendable, Hashable {
     public let accessToken: Secret
     /// When the access token stops working: the injected now plus `expires_in`.
     public let expiresAt: Date
-    /// The refresh token to keep: the new one when the vendor issued one, otherwise the one refreshed with.
-    /// Nil only when a code exchange returned none.
+    /// The refresh token to keep.
+    ///
+    /// The new one when the vendor issued one, otherwise the one refreshed with; nil only when a code
+    /// exchange returned none.
     public let refreshToken: Secret?
     /// Whether the vendor issued a new refresh token that replaces the old one (Microsoft on every refresh).
     public let isRefreshTokenRotated: Bool
@@ -18,7 +20,9 @@ public struct TokenSet: Sendable, Hashable {
     public let scopes: [String]
 
     /// Creates a token set.
-    public init(accessToken: Secret, expiresAt: Date, refreshToken: Secret?, isRefreshTokenRotated: Bool, scopes: [String]) {
+    public init(
+        accessToken: Secret, expiresAt: Date, refreshToken: Secret?, isRefreshTokenRotated: Bool, scopes: [String]
+    ) {
         self.accessToken = accessToken
         self.expiresAt = expiresAt
         self.refreshToken = refreshToken

@@ -20,13 +20,19 @@ public struct TransportError: Error, Sendable, Hashable, CustomStringConvertible
     }
 
     /// The connection closed before a whole response arrived.
-    public static func connectionLost(_ detail: String) -> TransportError { TransportError(.connectionLost, detail: detail) }
+    public static func connectionLost(_ detail: String) -> TransportError {
+        TransportError(.connectionLost, detail: detail)
+    }
     /// No connection could be made.
-    public static func cannotConnect(_ detail: String) -> TransportError { TransportError(.cannotConnect, detail: detail) }
+    public static func cannotConnect(_ detail: String) -> TransportError {
+        TransportError(.cannotConnect, detail: detail)
+    }
     /// The per-request timeout passed.
     public static func timedOut(_ detail: String) -> TransportError { TransportError(.timedOut, detail: detail) }
     /// Something arrived that was not an HTTP response.
-    public static func invalidResponse(_ detail: String) -> TransportError { TransportError(.invalidResponse, detail: detail) }
+    public static func invalidResponse(_ detail: String) -> TransportError {
+        TransportError(.invalidResponse, detail: detail)
+    }
     /// Any other failure below HTTP.
     public static func other(_ detail: String) -> TransportError { TransportError(.other, detail: detail) }
 

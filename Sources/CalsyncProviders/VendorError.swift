@@ -49,8 +49,10 @@ public struct VendorError: Error, Sendable, Hashable, CustomStringConvertible {
     /// Google reasons that mean a daily quota is spent; waiting seconds does not help.
     static let googleQuotaReasons: Set<String> = ["quotaExceeded", "dailyLimitExceeded"]
 
-    /// Whether the same request may succeed later: 429, 500, 502, 503, 504, Google's rate-limit 403,
-    /// and OAuth `temporarily_unavailable`. Never a spent daily quota, never another 4xx.
+    /// Whether the same request may succeed later.
+    ///
+    /// True for 429, 500, 502, 503, 504, Google's rate-limit 403 and OAuth `temporarily_unavailable`;
+    /// never for a spent daily quota, never for another 4xx.
     public var isRetryable: Bool {
         if isQuotaExhausted { return false }
         switch status {

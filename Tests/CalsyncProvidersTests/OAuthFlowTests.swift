@@ -14,10 +14,14 @@ import Testing
         let url = client.authorizationURL(state: "st", codeChallenge: "ch")
         // Then
         let items = Dictionary(
-            (URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems ?? []).map { ($0.name, $0.value ?? "") },
+            (URLComponents(url: url, resolvingAgainstBaseURL: false)?.queryItems ?? []).map {
+                ($0.name, $0.value ?? "")
+            },
             uniquingKeysWith: { first, _ in first })
         #expect(url.path == "/google/o/oauth2/v2/auth")
-        #expect(items["scope"] == "https://www.googleapis.com/auth/calendar.events https://www.googleapis.com/auth/calendar.readonly")
+        #expect(
+            items["scope"]
+                == "https://www.googleapis.com/auth/calendar.events https://www.googleapis.com/auth/calendar.readonly")
         #expect(items["access_type"] == "offline")
         #expect(items["prompt"] == "consent")
         #expect(items["code_challenge_method"] == "S256")

@@ -11,17 +11,21 @@ import Testing
             clock: RecordingClock(), random: World.random(), timeSource: FixedTimeSource(now: World.start))
     }
 
-    @Test(arguments: [
-        ("GET", [:], nil, true), ("PUT", [:], nil, false), ("PUT", ["If-Match": "\"e1\""], nil, true),
-        ("PATCH", ["if-match": "W/\"c\""], nil, true), ("DELETE", [:], nil, false), ("POST", [:], nil, false),
-        ("POST", [:], "key", true),
-    ] as [(String, [String: String], String?, Bool)])
+    @Test(
+        arguments: [
+            ("GET", [:], nil, true), ("PUT", [:], nil, false), ("PUT", ["If-Match": "\"e1\""], nil, true),
+            ("PATCH", ["if-match": "W/\"c\""], nil, true), ("DELETE", [:], nil, false), ("POST", [:], nil, false),
+            ("POST", [:], "key", true),
+        ] as [(String, [String: String], String?, Bool)])
     func safeToRetryFollowsMethodAndPreconditions(method: String, headers: [String: String], key: String?, safe: Bool) {
         let request = HTTPRequest(method: method, url: Self.url, headers: headers, idempotencyKey: key)
         #expect(request.isSafeToRetry == safe)
     }
 
-    @Test(arguments: [(429, true), (500, true), (502, true), (503, true), (504, true), (400, false), (404, false), (409, false), (412, false), (501, false)])
+    @Test(arguments: [
+        (429, true), (500, true), (502, true), (503, true), (504, true), (400, false), (404, false), (409, false),
+        (412, false), (501, false),
+    ])
     func statusClassification(status: Int, retried: Bool) {
         let request = HTTPRequest(method: "GET", url: Self.url)
         #expect(Self.policy().isRetryable(.success(HTTPResponse(status: status)), of: request) == retried)

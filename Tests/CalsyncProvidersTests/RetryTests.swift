@@ -26,13 +26,17 @@ import Testing
             transport = RetryingTransport(World.transport(), policy: policy)
         }
 
-        func request(_ method: String = "GET", _ path: String = RetryTests.calendarListPath, idempotencyKey: String? = nil) throws -> HTTPRequest {
+        func request(
+            _ method: String = "GET", _ path: String = RetryTests.calendarListPath, idempotencyKey: String? = nil
+        ) throws -> HTTPRequest {
             let url = try #require(URL(string: harness.baseURL + path))
             var headers = ["Authorization": "Bearer \(token)"]
             var body: Data?
             if method == "POST" {
                 headers["Content-Type"] = "application/json"
-                body = Data(#"{"summary":"Standup","start":{"dateTime":"2026-01-06T09:00:00Z"},"end":{"dateTime":"2026-01-06T09:15:00Z"}}"#.utf8)
+                body = Data(
+                    #"{"summary":"Standup","start":{"dateTime":"2026-01-06T09:00:00Z"},"end":{"dateTime":"2026-01-06T09:15:00Z"}}"#
+                        .utf8)
             }
             return HTTPRequest(method: method, url: url, headers: headers, body: body, idempotencyKey: idempotencyKey)
         }
@@ -47,7 +51,8 @@ import Testing
         let rig = try await Rig()
         defer { Task { await rig.harness.stop() } }
         // Given one 429 with Retry-After: 3
-        try await rig.harness.injectFault(FaultRule(method: "GET", path: Self.calendarListPath, status: 429, retryAfter: 3, count: 1))
+        try await rig.harness.injectFault(
+            FaultRule(method: "GET", path: Self.calendarListPath, status: 429, retryAfter: 3, count: 1))
         // When
         let response = try await rig.transport.send(try rig.request())
         // Then the wait was the vendor's, on the injected clock, and the second try succeeded
@@ -73,7 +78,8 @@ import Testing
         let rig = try await Rig()
         defer { Task { await rig.harness.stop() } }
         // Given the connection is closed before the request is handled, on a fresh connection
-        try await rig.harness.injectFault(FaultRule(method: "GET", path: Self.calendarListPath, drop: .before, count: 1))
+        try await rig.harness.injectFault(
+            FaultRule(method: "GET", path: Self.calendarListPath, drop: .before, count: 1))
         // When sent without retries, then a typed, retryable transport error
         do {
             _ = try await World.transport().send(try rig.request())
@@ -83,7 +89,8 @@ import Testing
             #expect(error.isRetryable)
         }
         // When sent with retries, then the second try succeeds
-        try await rig.harness.injectFault(FaultRule(method: "GET", path: Self.calendarListPath, drop: .before, count: 1))
+        try await rig.harness.injectFault(
+            FaultRule(method: "GET", path: Self.calendarListPath, drop: .before, count: 1))
         let response = try await rig.transport.send(try rig.request())
         #expect(response.status == 200)
         #expect(rig.clock.sleeps.count == 1)
@@ -93,7 +100,8 @@ import Testing
         let rig = try await Rig(deadline: .seconds(60), maxAttempts: 10)
         defer { Task { await rig.harness.stop() } }
         // Given the vendor keeps answering 503 with Retry-After: 30
-        try await rig.harness.injectFault(FaultRule(method: "GET", path: Self.calendarListPath, status: 503, retryAfter: 30))
+        try await rig.harness.injectFault(
+            FaultRule(method: "GET", path: Self.calendarListPath, status: 503, retryAfter: 30))
         // When, then the third wait would pass the 60 s deadline
         do {
             _ = try await rig.transport.send(try rig.request())
@@ -114,11 +122,14 @@ import Testing
         defer { Task { await rig.harness.stop() } }
         let body: CalsyncEmulator.JSONValue = [
             "error": [
-                "errors": [["domain": "usageLimits", "reason": "quotaExceeded", "message": "Calendar usage limits exceeded."]],
+                "errors": [
+                    ["domain": "usageLimits", "reason": "quotaExceeded", "message": "Calendar usage limits exceeded."]
+                ],
                 "code": 403, "message": "Calendar usage limits exceeded.",
             ]
         ]
-        try await rig.harness.injectFault(FaultRule(method: "GET", path: Self.calendarListPath, status: 403, body: body, count: 1))
+        try await rig.harness.injectFault(
+            FaultRule(method: "GET", path: Self.calendarListPath, status: 403, body: body, count: 1))
         let response = try await rig.transport.send(try rig.request())
         #expect(response.status == 403)
         let error = VendorError(response: response)
@@ -134,11 +145,14 @@ import Testing
         defer { Task { await rig.harness.stop() } }
         let body: CalsyncEmulator.JSONValue = [
             "error": [
-                "errors": [["domain": "usageLimits", "reason": "userRateLimitExceeded", "message": "Rate Limit Exceeded"]],
+                "errors": [
+                    ["domain": "usageLimits", "reason": "userRateLimitExceeded", "message": "Rate Limit Exceeded"]
+                ],
                 "code": 403, "message": "Rate Limit Exceeded",
             ]
         ]
-        try await rig.harness.injectFault(FaultRule(method: "GET", path: Self.calendarListPath, status: 403, body: body, count: 1))
+        try await rig.harness.injectFault(
+            FaultRule(method: "GET", path: Self.calendarListPath, status: 403, body: body, count: 1))
         let response = try await rig.transport.send(try rig.request())
         #expect(response.status == 200)
         #expect(try await rig.sent() == 2)

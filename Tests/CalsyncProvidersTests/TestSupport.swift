@@ -47,7 +47,8 @@ final class RecordingClock: Clock, @unchecked Sendable {
 enum World {
     static let googleEmail = "alice@example.com"
     static let microsoftEmail = "bob@example.com"
-    static let googleApp = OAuthApp(clientId: "g-client", clientSecret: .env("G_SECRET"), redirectUri: "http://127.0.0.1:8400/callback")
+    static let googleApp = OAuthApp(
+        clientId: "g-client", clientSecret: .env("G_SECRET"), redirectUri: "http://127.0.0.1:8400/callback")
     static let microsoftApp = OAuthApp(
         clientId: "m-client", clientSecret: .env("M_SECRET"), redirectUri: "http://localhost:8400/callback",
         directoryTenant: "organizations")
@@ -57,8 +58,12 @@ enum World {
 
     static let fixture = EmulatorFixture(
         apps: [
-            OAuthAppFixture(vendor: .google, clientId: "g-client", clientSecret: "g-secret", redirectUris: ["http://127.0.0.1/callback"]),
-            OAuthAppFixture(vendor: .microsoft, clientId: "m-client", clientSecret: "m-secret", redirectUris: ["http://localhost/callback"]),
+            OAuthAppFixture(
+                vendor: .google, clientId: "g-client", clientSecret: "g-secret",
+                redirectUris: ["http://127.0.0.1/callback"]),
+            OAuthAppFixture(
+                vendor: .microsoft, clientId: "m-client", clientSecret: "m-secret",
+                redirectUris: ["http://localhost/callback"]),
         ],
         accounts: [
             AccountFixture(vendor: .google, email: googleEmail, calendars: [CalendarFixture(name: "Alice")]),

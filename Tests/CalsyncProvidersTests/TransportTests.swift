@@ -61,7 +61,9 @@ import Testing
 @Suite struct RedactionTests {
     @Test func requestsAndResponsesPrintNoHeadersBodiesOrQueries() throws {
         let url = try #require(URL(string: "https://oauth2.googleapis.com:8443/token?token=abc"))
-        let request = HTTPRequest(method: "POST", url: url, headers: ["Authorization": "Bearer sekrit"], body: Data("refresh_token=sekrit".utf8))
+        let request = HTTPRequest(
+            method: "POST", url: url, headers: ["Authorization": "Bearer sekrit"],
+            body: Data("refresh_token=sekrit".utf8))
         #expect("\(request)" == "POST https://oauth2.googleapis.com:8443/token")
         #expect(!String(reflecting: request).contains("sekrit"))
         let response = HTTPResponse(status: 200, body: Data(#"{"access_token":"sekrit"}"#.utf8))

@@ -8,9 +8,11 @@ import Testing
     }
 
     @Test func googleShapeGivesTheFirstReason() {
-        let error = VendorError(response: Self.response(
-            403,
-            #"{"error":{"errors":[{"domain":"usageLimits","reason":"rateLimitExceeded","message":"Rate Limit Exceeded"}],"code":403,"message":"Rate Limit Exceeded"}}"#))
+        let error = VendorError(
+            response: Self.response(
+                403,
+                #"{"error":{"errors":[{"domain":"usageLimits","reason":"rateLimitExceeded","message":"Rate Limit Exceeded"}],"code":403,"message":"Rate Limit Exceeded"}}"#
+            ))
         #expect(error.format == .google)
         #expect(error.code == "rateLimitExceeded")
         #expect(error.message == "Rate Limit Exceeded")
@@ -19,9 +21,11 @@ import Testing
     }
 
     @Test func graphShapeGivesTheCodeAndRetryAfter() {
-        let error = VendorError(response: Self.response(
-            429, #"{"error":{"code":"activityLimitReached","message":"The request has been throttled","innerError":{"request-id":"r"}}}"#,
-            headers: ["Retry-After": "12"]))
+        let error = VendorError(
+            response: Self.response(
+                429,
+                #"{"error":{"code":"activityLimitReached","message":"The request has been throttled","innerError":{"request-id":"r"}}}"#,
+                headers: ["Retry-After": "12"]))
         #expect(error.format == .graph)
         #expect(error.code == "activityLimitReached")
         #expect(error.message == "The request has been throttled")
@@ -30,8 +34,10 @@ import Testing
     }
 
     @Test func oauthShapeParsesTheAADSTSNumber() {
-        let description = "AADSTS70008: The provided authorization code or refresh token has expired.\r\nTrace ID: t\r\nCorrelation ID: c\r\nTimestamp: 2026-01-05 09:00:00Z"
-        let body = #"{"error":"invalid_grant","error_description":"\#(description.replacingOccurrences(of: "\r\n", with: "\\r\\n"))"}"#
+        let description =
+            "AADSTS70008: The provided authorization code or refresh token has expired.\r\nTrace ID: t\r\nCorrelation ID: c\r\nTimestamp: 2026-01-05 09:00:00Z"
+        let body =
+            #"{"error":"invalid_grant","error_description":"\#(description.replacingOccurrences(of: "\r\n", with: "\\r\\n"))"}"#
         let error = VendorError(response: Self.response(400, body))
         #expect(error.format == .oauth)
         #expect(error.code == "invalid_grant")
@@ -41,8 +47,9 @@ import Testing
     }
 
     @Test func errorCodesWinOverTheDescription() {
-        let error = VendorError(response: Self.response(
-            400, #"{"error":"invalid_grant","error_description":"AADSTS1: x","error_codes":[700082]}"#))
+        let error = VendorError(
+            response: Self.response(
+                400, #"{"error":"invalid_grant","error_description":"AADSTS1: x","error_codes":[700082]}"#))
         #expect(error.aadstsCode == 700082)
     }
 
