@@ -175,6 +175,38 @@ import Testing
         #expect(try await rig.sent("POST", Self.eventsPath) == 3)
     }
 
+    @Test func lostAnswerToAPlainPostIsThrownNotResent() async throws {
+        let rig = try await Rig()
+        defer { Task { await rig.harness.stop() } }
+        // Given the emulator creates the event, then closes the (fresh) connection without answering
+        try await rig.harness.injectFault(FaultRule(method: "POST", path: Self.eventsPath, drop: .after, count: 1))
+        // When, then the transport error is handed back and the POST is not sent again
+        do {
+            _ = try await rig.transport.send(try rig.request("POST", Self.eventsPath))
+            Issue.record("a lost answer returned a response")
+        } catch let error as TransportError {
+            #expect(error.isConnectionLost)
+        }
+        #expect(rig.clock.sleeps.isEmpty)
+        #expect(try await rig.sent("POST", Self.eventsPath) == 1)
+    }
+
+    @Test func graph429WaitsRetryAfterThenSucceeds() async throws {
+        let rig = try await Rig()
+        defer { Task { await rig.harness.stop() } }
+        let token = try await rig.harness.issueToken(vendor: .microsoft, email: World.microsoftEmail).accessToken
+        let path = "/graph/v1.0/me/calendars"
+        try await rig.harness.injectFault(FaultRule(method: "GET", path: path, status: 429, retryAfter: 2, count: 1))
+        let url = try #require(URL(string: rig.harness.baseURL + path))
+        // When
+        let response = try await rig.transport.send(
+            HTTPRequest(method: "GET", url: url, headers: ["Authorization": "Bearer \(token)"]))
+        // Then
+        #expect(response.status == 200)
+        #expect(rig.clock.sleeps == [.seconds(2)])
+        #expect(try await rig.sent("GET", path) == 2)
+    }
+
     @Test func otherClientErrorsAreNotRetried() async throws {
         let rig = try await Rig()
         defer { Task { await rig.harness.stop() } }
