@@ -6,9 +6,10 @@ import Foundation
 
 /// An `HTTPTransport` over Foundation's `URLSession`, with an ephemeral session of its own.
 ///
-/// Nothing is cached or stored: no cookies, no credentials, no URL cache. Each request gets
-/// `HTTPRequest.timeout`, or the transport's default, rounded up to whole seconds: URLSession on Linux
-/// (libcurl) truncates a shorter timeout to none and fails at once.
+/// Nothing is cached or stored: no cookies, no credentials, no URL cache. Redirects are not
+/// followed: a 3xx comes back as the response, so a bearer token never travels to a host it was not
+/// sent to. Each request gets `HTTPRequest.timeout`, or the transport's default, rounded up to whole
+/// seconds: URLSession on Linux (libcurl) truncates a shorter timeout to none and fails at once.
 public final class URLSessionTransport: HTTPTransport {
     private let session: URLSession
     private let defaultTimeout: Duration
@@ -24,7 +25,7 @@ public final class URLSessionTransport: HTTPTransport {
         configuration.urlCache = nil
         configuration.requestCachePolicy = .reloadIgnoringLocalCacheData
         configuration.timeoutIntervalForRequest = Self.seconds(defaultTimeout)
-        self.session = URLSession(configuration: configuration)
+        self.session = URLSession(configuration: configuration, delegate: RedirectRefusal(), delegateQueue: nil)
         self.defaultTimeout = defaultTimeout
     }
 
@@ -80,5 +81,15 @@ public final class URLSessionTransport: HTTPTransport {
     static func seconds(_ duration: Duration) -> TimeInterval {
         let (seconds, attoseconds) = duration.components
         return max(1, (TimeInterval(seconds) + TimeInterval(attoseconds) / 1e18).rounded(.up))
+    }
+}
+
+/// Refuses every redirect, so the 3xx itself is returned.
+private final class RedirectRefusal: NSObject, URLSessionTaskDelegate, Sendable {
+    func urlSession(
+        _ session: URLSession, task: URLSessionTask, willPerformHTTPRedirection response: HTTPURLResponse,
+        newRequest request: URLRequest, completionHandler: @escaping @Sendable (URLRequest?) -> Void
+    ) {
+        completionHandler(nil)
     }
 }

@@ -34,6 +34,18 @@ import Testing
         #expect(!response.isSuccess)
     }
 
+    @Test func redirectsAreReturnedNotFollowed() async throws {
+        let harness = try await World.emulator()
+        defer { Task { await harness.stop() } }
+        let client = try World.googleClient(harness)
+        // When the authorization URL, which answers with a redirect to the loopback URI, is fetched
+        let url = client.authorizationURL(state: "s", codeChallenge: PKCE.generate(using: World.random()).challenge)
+        let response = try await World.transport().send(HTTPRequest(method: "GET", url: url))
+        // Then the 302 itself comes back
+        #expect(response.status == 302)
+        #expect(response.header("Location")?.hasPrefix("http://127.0.0.1:8400/callback?") == true)
+    }
+
     @Test func droppedConnectionIsConnectionLost() async throws {
         let harness = try await World.emulator()
         defer { Task { await harness.stop() } }
