@@ -99,6 +99,16 @@ let package = Package(
             dependencies: ["CalsyncModel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
+        .target(
+            name: "CalsyncProviders",
+            dependencies: ["CalsyncModel", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CalsyncProvidersTests",
+            dependencies: ["CalsyncModel", "CalsyncProviders", "CalsyncTesting", "CalsyncEmulator"],
+            swiftSettings: strict
+        ),
         .testTarget(
             name: "CalsyncManifestTests",
             dependencies: ["CalsyncModel", "CalsyncManifest", "CalsyncTesting", .product(name: "Yams", package: "Yams")],
