@@ -21,11 +21,13 @@ public struct KeyringError: Error, Sendable, Hashable, CustomStringConvertible {
         case cannotSeal
     }
 
+    /// What went wrong.
     public var kind: Kind
     /// The environment variable at fault, when one is.
     public var variable: String?
     /// The key involved, when one is.
     public var keyID: KeyID?
+    /// What is wrong and what to do, naming the variable or key id, never a key or token.
     public var message: String
 
     public init(_ kind: Kind, variable: String? = nil, keyID: KeyID? = nil, _ message: String) {

@@ -65,6 +65,9 @@ import Testing
             #expect(try onlyB.open(sealed) == Self.token(ref))
         }
         expectNoPlainTokens(ws, refs)
+        let runs = try SQLiteStateStore(path: ws.path + "/.calsync/state.db", mode: .readOnly).runs()
+        #expect(runs.first?.command == "calsync keys rotate")
+        #expect(runs.first?.summary == "3 re-sealed, 0 already current")
         // And a second run, with A already dropped, has nothing to do
         let again = try ws.calsync(["keys", "rotate"], environment: [Self.current: Self.keyB])
         #expect(again.exitCode == 0, "\(again.stderr)")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CalsyncModel
 import CalsyncSecrets
 import CalsyncState
 import Foundation
@@ -36,6 +37,7 @@ struct KeysCommand: AsyncParsableCommand {
 
         func run() async throws {
             let runtime = try Runtime(config: configOptions)
+            let startedAt = runtime.now
             let keyring = try runtime.keyring(extraDecryptionVariables: oldKeyEnv.map { [$0] } ?? [])
             let lock = try await runtime.lock(command: "calsync keys rotate", timeout: try lockOptions.timeout())
             defer { lock.release() }
@@ -55,6 +57,13 @@ struct KeysCommand: AsyncParsableCommand {
             } catch let error as StateError {
                 runtime.console.error("error: \(error.message)")
                 throw ExitCode(1)
+            }
+            if result.resealed > 0 {
+                try? store.recordRun(
+                    RunRecord(
+                        id: UUID().uuidString.lowercased(), command: "calsync keys rotate", startedAt: startedAt,
+                        finishedAt: runtime.now, exitCode: 0,
+                        summary: "\(result.resealed) re-sealed, \(result.unchanged) already current"))
             }
             runtime.console.output(
                 "Re-sealed \(Self.count(result.resealed)) under key \(keyring.current.id); \(result.unchanged) already current.")
