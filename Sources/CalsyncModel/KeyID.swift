@@ -15,7 +15,7 @@ public struct KeyID: Sendable, Hashable, Comparable, Codable, CustomStringConver
     }
 
     /// The id of a key whose SHA-256 digest starts with `digestPrefix` (at least 8 bytes; the first 8 are used).
-    public init(digestPrefix: some Sequence<UInt8>) {
+    package init(digestPrefix: some Sequence<UInt8>) {
         let digits = Array("0123456789abcdef")
         var text = ""
         for byte in digestPrefix.prefix(8) {

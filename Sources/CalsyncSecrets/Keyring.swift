@@ -8,7 +8,7 @@ import Foundation
 /// Built at the composition root from `CALENDAR_OAUTH_ENCRYPTION_KEY` and
 /// `CALENDAR_OAUTH_DECRYPTION_KEYS` (SPEC section 4) and handed to whoever seals or opens tokens;
 /// nothing below the command line reads the environment.
-public struct Keyring: Sendable {
+public struct Keyring: Sendable, CustomStringConvertible, CustomDebugStringConvertible {
     /// The variable holding the current key: 32 bytes, base64.
     public static let encryptionKeyVariable = "CALENDAR_OAUTH_ENCRYPTION_KEY"
     /// The variable holding old keys that can still open records: comma-separated base64.
@@ -121,6 +121,10 @@ public struct Keyring: Sendable {
         guard sealed.keyID != current.id else { return sealed }
         return try seal(try open(sealed))
     }
+
+    /// The key ids and where they came from; never the keys.
+    public var description: String { "keyring(\(holdings))" }
+    public var debugDescription: String { description }
 
     /// The key ids at hand and where they came from, for messages.
     private var holdings: String {

@@ -118,11 +118,12 @@ import Testing
         let ring = try Self.ring(Self.keyA)
         let sealed = try ring.seal(Self.token)
         let base64 = Data(Self.keyA).base64EncodedString()
-        for text in ["\(ring.current)", String(reflecting: ring.current), "\(sealed)", String(reflecting: sealed), "\(Self.token)"] {
+        for text in ["\(ring)", String(reflecting: ring), "\(ring.current)", String(reflecting: ring.current), "\(sealed)", String(reflecting: sealed), "\(Self.token)"] {
             #expect(!text.contains(base64))
             #expect(!text.contains(Self.token.exposedValue))
             #expect(!text.contains(sealed.combined.base64EncodedString()))
         }
         #expect("\(sealed)" == "sealed(key \(sealed.keyID), \(sealed.combined.count) bytes)")
+        #expect("\(ring)" == "keyring(current key \(ring.current.id) from current; no decryption keys)")
     }
 }
