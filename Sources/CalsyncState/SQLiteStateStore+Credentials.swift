@@ -57,7 +57,9 @@ extension SQLiteStateStore {
 
     /// Replaces every credential by `transform` of it, in one transaction: all are written or none.
     ///
-    /// A credential `transform` returns unchanged is not written. Re-sealing leaves the tokens and
+    /// A credential `transform` returns unchanged is not written. The bytes replaced are erased
+    /// from the file (SQLite `secure_delete`) and the write-ahead log is emptied afterwards, so that
+    /// after a rotation the file holds no record under the old key. Re-sealing leaves the tokens and
     /// the providers' credential status as they were, so it does not move the serial: a plan saved
     /// before a key rotation still applies after it.
     ///
@@ -67,7 +69,7 @@ extension SQLiteStateStore {
     ///   written then); `StateError.io`.
     @discardableResult
     public func resealAll(with transform: (SealedToken) throws -> SealedToken) throws -> ResealResult {
-        try writeCredentials { db in
+        try writeErasingReplacedBytes { db in
             var result = ResealResult()
             for (ref, sealed) in try Self.allCredentials(db) {
                 let resealed: SealedToken
@@ -109,6 +111,26 @@ extension SQLiteStateStore {
         return SealedToken(keyID: keyID, combined: row["sealed"])
     }
 
+    /// Runs `body` in one transaction with `secure_delete` on, then checkpoints and truncates the
+    /// write-ahead log, so neither the database file nor the log keeps the bytes `body` replaced.
+    private func writeErasingReplacedBytes<T>(_ body: (Database) throws -> T) throws -> T {
+        try mappingWriteErrors {
+            try databaseWriter.writeWithoutTransaction { db in
+                try db.execute(sql: "PRAGMA secure_delete = ON")
+                defer { _ = try? db.execute(sql: "PRAGMA secure_delete = OFF") }
+                var value: T?
+                try db.inTransaction {
+                    value = try body(db)
+                    return .commit
+                }
+                // Best effort: a reader in the middle of a transaction can keep the log from being truncated.
+                _ = try? db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)")
+                guard let value else { throw StateError(.io, "the credential transaction of \"\(path)\" returned nothing.") }
+                return value
+            }
+        }
+    }
+
     private func readCredentials<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try databaseReader.read(body)
@@ -120,8 +142,13 @@ extension SQLiteStateStore {
     }
 
     private func writeCredentials<T>(_ body: (Database) throws -> T) throws -> T {
+        try mappingWriteErrors { try databaseWriter.write(body) }
+    }
+
+    /// Runs `work`, passing `StateError` and `ResealFailure` through and turning anything else into `StateError.io`.
+    private func mappingWriteErrors<T>(_ work: () throws -> T) throws -> T {
         do {
-            return try databaseWriter.write(body)
+            return try work()
         } catch let error as StateError {
             throw error
         } catch let error as ResealFailure {

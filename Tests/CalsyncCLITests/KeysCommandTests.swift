@@ -49,6 +49,7 @@ import Testing
         let (ws, refs) = try workspaceWithCredentials()
         let idA = try Self.ring(Self.keyA).current.id, idB = try Self.ring(Self.keyB).current.id
         expectNoPlainTokens(ws, refs)
+        let underA = try credentials(ws).values.map(\.combined)
         // When the new key B is current and A is a decryption key
         let rotated = try ws.calsync(["keys", "rotate"], environment: [Self.current: Self.keyB, Self.old: Self.keyA])
         // Then every record is re-sealed under B
@@ -65,6 +66,10 @@ import Testing
             #expect(try onlyB.open(sealed) == Self.token(ref))
         }
         expectNoPlainTokens(ws, refs)
+        for file in [".calsync/state.db", ".calsync/state.db-wal"] {
+            let bytes = FileManager.default.contents(atPath: ws.path + "/" + file) ?? Data()
+            for sealed in underA { #expect(bytes.range(of: sealed.dropFirst(12)) == nil, "\(file) keeps a record under key A") }
+        }
         let runs = try SQLiteStateStore(path: ws.path + "/.calsync/state.db", mode: .readOnly).runs()
         #expect(runs.first?.command == "calsync keys rotate")
         #expect(runs.first?.summary == "3 re-sealed, 0 already current")

@@ -122,6 +122,22 @@ import Testing
         #expect(try store.sealedCredentials().map(\.sealed) == before)
     }
 
+    @Test func afterAResealNoRecordUnderTheOldKeyIsLeftInTheFiles() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try storeWithProviders()
+        let old = try Self.ring(Self.keyA)
+        for ref in Self.refs { try store.storeCredential(ref, try old.seal(Self.token(ref)), at: Self.at) }
+        let oldBytes = try store.sealedCredentials().map(\.sealed.combined)
+        let rotated = try Self.ring(Self.keyB, [Self.keyA])
+        try store.resealAll(with: { try rotated.resealed($0) })
+        for file in [path, path + "-wal"] {
+            let bytes = FileManager.default.contents(atPath: file) ?? Data()
+            for sealed in oldBytes {
+                #expect(bytes.range(of: sealed.dropFirst(12)) == nil, "\(file) still holds a record sealed under the old key")
+            }
+        }
+    }
+
     @Test func theDatabaseFileNeverHoldsAPlainToken() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try storeWithProviders()
