@@ -6,7 +6,10 @@ import Foundation
 import Testing
 
 /// `calsync keys rotate` end to end: the binary re-seals every token under the new key, so the old key can go.
-@Suite struct KeysCommandTests {
+///
+/// Serialized, with the state built in-process, so that waiting on the binary holds at most one
+/// thread of the shared pool.
+@Suite(.serialized) struct KeysCommandTests {
     static let keyA = Data(repeating: 0xA1, count: 32).base64EncodedString()
     static let keyB = Data(repeating: 0xB2, count: 32).base64EncodedString()
     static let current = "CALENDAR_OAUTH_ENCRYPTION_KEY"
@@ -18,14 +21,19 @@ import Testing
 
     static func token(_ ref: ProviderRef) -> Secret { Secret("1//refresh-\(ref.tenant)-\(ref.provider)-plaintext-9d41") }
 
-    /// Given the sample manifests reconciled, and a token for three providers stored under key A.
+    /// Given a state recording three providers, each with a token stored under key A.
     func workspaceWithCredentials() throws -> (Workspace, [ProviderRef]) {
         let ws = try Workspace()
-        try ws.copySampleManifests()
-        #expect(try ws.calsync(["reconcile"]).exitCode == 3)
         let store = try SQLiteStateStore(path: ws.path + "/.calsync/state.db", mode: .readWrite)
-        let refs = Array(try store.snapshot().providers.map(\.ref).prefix(3))
-        #expect(refs.count == 3)
+        let refs = ["acme/google-main", "acme/outlook-rooms", "globex/cal"].compactMap(ProviderRef.init)
+        let card = ProviderCardState(
+            ready: Condition(status: .false, reason: .authorizationRequired, message: "m", lastTransitionTime: Date(timeIntervalSince1970: 0)),
+            pendingActions: [.authorize])
+        for ref in refs {
+            try store.apply(.recordTenant(TenantSpec(name: ref.tenant)))
+            let spec = ProviderSpec(ref: ref, vendor: ref.provider.rawValue == "outlook-rooms" ? .microsoft : .google, calendarId: "primary")
+            try store.apply(.recordProvider(ProviderState(ref: ref, applied: spec), card: card))
+        }
         let ringA = try Self.ring(Self.keyA)
         for ref in refs { try store.storeCredential(ref, try ringA.seal(Self.token(ref)), at: Date(timeIntervalSince1970: 1_790_000_000)) }
         return (ws, refs)
