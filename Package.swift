@@ -36,6 +36,11 @@ let package = Package(
             dependencies: ["CalsyncModel", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strict
         ),
+        .target(
+            name: "CalsyncSecrets",
+            dependencies: ["CalsyncModel", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict
+        ),
         .target(name: "CalsyncExecutor", dependencies: ["CalsyncModel"], swiftSettings: strict),
         .target(name: "CalsyncICal", swiftSettings: strict),
         .target(name: "CalsyncStatus", dependencies: ["CalsyncModel"], swiftSettings: strict),
@@ -43,7 +48,7 @@ let package = Package(
             name: "CalsyncCLI",
             dependencies: [
                 "CalsyncModel", "CalsyncManifest", "CalsyncPlanner", "CalsyncState", "CalsyncExecutor", "CalsyncStatus",
-                "CalsyncICal",
+                "CalsyncICal", "CalsyncSecrets",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -115,11 +120,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "CalsyncCLITests", dependencies: ["CalsyncModel", "CalsyncState", "CalsyncTesting"], swiftSettings: strict
+            name: "CalsyncCLITests", dependencies: ["CalsyncModel", "CalsyncState", "CalsyncSecrets", "CalsyncTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CalsyncSecretsTests", dependencies: ["CalsyncModel", "CalsyncSecrets", "CalsyncTesting"], swiftSettings: strict
         ),
         .testTarget(
             name: "CalsyncStateTests",
-            dependencies: ["CalsyncModel", "CalsyncState", "CalsyncExecutor", "CalsyncTesting"],
+            dependencies: ["CalsyncModel", "CalsyncState", "CalsyncExecutor", "CalsyncSecrets", "CalsyncTesting"],
             swiftSettings: strict
         ),
         .testTarget(

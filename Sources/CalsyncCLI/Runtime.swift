@@ -3,6 +3,7 @@ import CalsyncExecutor
 import CalsyncManifest
 import CalsyncModel
 import CalsyncPlanner
+import CalsyncSecrets
 import CalsyncState
 import CalsyncStatus
 import Foundation
@@ -47,6 +48,19 @@ struct Runtime {
 
     func openReadWrite() throws -> SQLiteStateStore {
         try failing { try SQLiteStateStore(path: configuration.statePath, mode: .readWrite) }
+    }
+
+    /// The token keyring from `CALENDAR_OAUTH_ENCRYPTION_KEY`, `CALENDAR_OAUTH_DECRYPTION_KEYS` and
+    /// `extraDecryptionVariables`, sealing with the system's random generator; exit 1 naming the
+    /// variable when a key is missing or malformed.
+    func keyring(extraDecryptionVariables: [String] = []) throws -> Keyring {
+        do throws(KeyringError) {
+            return try Keyring.fromEnvironment(
+                environment, extraDecryptionVariables: extraDecryptionVariables, random: .system)
+        } catch {
+            console.error("error: \(error.message)")
+            throw ExitCode(1)
+        }
     }
 
     /// Takes the run lock, or exits 4 naming the holder.

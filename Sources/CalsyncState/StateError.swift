@@ -16,6 +16,8 @@ public struct StateError: Error, Sendable, CustomStringConvertible {
         case io
         /// `state unlock --force ID` named a lock that is not the current one.
         case lockMismatch
+        /// A write named a provider the state does not record.
+        case unknownProvider
     }
 
     public var kind: Kind
