@@ -136,10 +136,13 @@ public struct PlannedAction: Sendable, Hashable, Codable {
     public var changes: [FieldChange]
     public var blastRadius: BlastRadius?
     public var drift: [Drift]
+    /// Why the executor will refuse this action, shown so a plan never promises what apply will not do
+    /// (a `delete` of a provider applied with `protect: true`). Display only, like `reason`.
+    public var refusal: String?
 
     public init(
         tenant: TenantName, provider: ProviderName, action: ActionKind, reason: ActionReason,
-        changes: [FieldChange] = [], blastRadius: BlastRadius? = nil, drift: [Drift] = []
+        changes: [FieldChange] = [], blastRadius: BlastRadius? = nil, drift: [Drift] = [], refusal: String? = nil
     ) {
         self.tenant = tenant
         self.provider = provider
@@ -148,6 +151,7 @@ public struct PlannedAction: Sendable, Hashable, Codable {
         self.changes = changes
         self.blastRadius = blastRadius
         self.drift = drift
+        self.refusal = refusal
     }
 
     public var ref: ProviderRef { ProviderRef(tenant: tenant, provider: provider) }

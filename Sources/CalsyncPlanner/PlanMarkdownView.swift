@@ -95,6 +95,7 @@ public enum PlanMarkdownView {
         if action.action == .authorize { details.append("run `\(PlanSummary.authorizeCommand(action))`") }
         details += action.changes.map(change)
         if let radius = action.blastRadius { details.append("blast radius: " + PlanSummary.blastRadius(radius)) }
+        if let refusal = action.refusal { details.append("refused: " + escape(refusal)) }
         details += action.drift.map {
             "drift: \($0.kind.rawValue): \(escape($0.detail)) (repair: \($0.repair.rawValue))"
         }

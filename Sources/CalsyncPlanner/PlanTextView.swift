@@ -33,6 +33,7 @@ public enum PlanTextView {
                 if let radius = action.blastRadius {
                     lines.append("      blast radius: " + PlanSummary.blastRadius(radius))
                 }
+                if let refusal = action.refusal { lines.append("      refused: " + refusal) }
                 let isLastOfProvider = index + 1 == group.actions.count || group.actions[index + 1].ref != action.ref
                 if isLastOfProvider {
                     lines += action.drift.map {

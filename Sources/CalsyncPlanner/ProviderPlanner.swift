@@ -23,7 +23,7 @@ struct ProviderPlanner {
             .map { step in
                 PlannedAction(
                     tenant: ref.tenant, provider: ref.provider, action: step.kind, reason: step.reason,
-                    changes: step.changes, blastRadius: step.blastRadius, drift: drift)
+                    changes: step.changes, blastRadius: step.blastRadius, drift: drift, refusal: step.refusal)
             }
     }
 
@@ -33,6 +33,7 @@ struct ProviderPlanner {
         var reason: ActionReason
         var changes: [FieldChange] = []
         var blastRadius: BlastRadius?
+        var refusal: String?
     }
 
     private func steps() -> [Step] {
@@ -44,7 +45,11 @@ struct ProviderPlanner {
         case (let desired?, let state?):
             return steps(desired: desired, state: state)
         case (nil, let state?):
-            return [Step(kind: .delete, reason: .removedFromManifests, blastRadius: blastRadius(of: state))]
+            let refusal = state.applied.protect
+                ? "protect: true as last applied; set protect: false and apply once, then remove it" : nil
+            return [
+                Step(kind: .delete, reason: .removedFromManifests, blastRadius: blastRadius(of: state), refusal: refusal)
+            ]
         case (nil, nil):
             return []
         }

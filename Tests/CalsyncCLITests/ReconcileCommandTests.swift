@@ -92,6 +92,8 @@ import Testing
             metadata: { name: acme }
             spec: {}
             """)
+        let plan = try ws.calsync(["plan"])
+        #expect(plan.stdout.contains("refused: protect: true as last applied"), "\(plan.stdout)")
         let result = try ws.calsync(["reconcile"])
         #expect(result.exitCode == 3)
         #expect(result.stderr.contains("acme/google-main: deletion refused by protect: true"))

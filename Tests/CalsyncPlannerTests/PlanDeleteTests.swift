@@ -1,5 +1,6 @@
 import CalsyncModel
 import CalsyncPlanner
+import Foundation
 import Testing
 
 @Test func deleteShowsItsBlastRadius() {
@@ -38,4 +39,23 @@ import Testing
         DesiredState(providers: [Fixture.spec("acme/new")]),
         StateSnapshot(providers: [Fixture.converged(Fixture.spec("acme/old"))]))
     #expect(plan.actions.filter { $0.blastRadius != nil }.map(\.action) == [.delete])
+}
+
+@Test func protectedDeleteSaysItWillBeRefused() throws {
+    // Given one protected and one unprotected provider removed from the manifests
+    let snapshot = StateSnapshot(providers: [
+        Fixture.converged(Fixture.spec("acme/kept", protect: true)), Fixture.converged(Fixture.spec("acme/gone")),
+    ])
+
+    // When planning
+    let plan = Fixture.plan(DesiredState(), snapshot)
+
+    // Then both deletes are shown, and only the protected one says apply will refuse it, in every view
+    #expect(plan.actions.map(\.provider.rawValue) == ["gone", "kept"])
+    #expect(plan.actions.map { $0.refusal != nil } == [false, true])
+    #expect(PlanTextView.render(plan, color: false).contains("refused: protect: true as last applied"))
+    #expect(PlanMarkdownView.render(plan).contains("refused: protect: true as last applied"))
+    let json = try PlanJSONView.render(plan)
+    #expect(json.components(separatedBy: "\"refusal\"").count == 2)
+    #expect(try PlanJSONView.decode(Data(json.utf8)) == plan)
 }
