@@ -162,8 +162,20 @@ struct Runtime {
         }
     }
 
+    /// Applies `plan`, writes the status files and records the run: the tail every writing command shares.
+    func execute(
+        _ plan: Plan, snapshot: StateSnapshot, store: SQLiteStateStore, options: Executor.Options, command: String,
+        startedAt: Date
+    ) async throws -> ApplyReport {
+        let executor = Executor(store: store, vendor: nil, now: now)
+        let report = try await failing { try await executor.apply(plan, snapshot: snapshot, options: options) }
+        try writeStatus(statusCards(store: store, plan: plan))
+        recordRun(report, command: command, startedAt: startedAt, store: store)
+        return report
+    }
+
     /// Records the run in the state's history when it changed anything; a no-op run writes nothing.
-    func recordRun(_ report: ApplyReport, command: String, startedAt: Date, store: SQLiteStateStore) {
+    private func recordRun(_ report: ApplyReport, command: String, startedAt: Date, store: SQLiteStateStore) {
         guard !report.applied.isEmpty || !report.failed.isEmpty else { return }
         let summary = "\(report.applied.count) applied, \(report.blocked.count) blocked, \(report.failed.count) failed"
         try? store.recordRun(

@@ -59,11 +59,9 @@ struct ApplyCommand: AsyncParsableCommand {
                 throw ExitCode(1)
             }
         }
-        let executor = Executor(store: store, vendor: nil, now: runtime.now)
-        let options = Executor.Options(allowDelete: allowDelete || !autoApprove)
-        let report = try await runtime.failing { try await executor.apply(plan, snapshot: snapshot, options: options) }
-        try runtime.writeStatus(runtime.statusCards(store: store, plan: plan))
-        runtime.recordRun(report, command: "apply", startedAt: plan.createdAt, store: store)
+        let report = try await runtime.execute(
+            plan, snapshot: snapshot, store: store, options: .init(allowDelete: allowDelete || !autoApprove),
+            command: "apply", startedAt: plan.createdAt)
         runtime.reportBlocked(report)
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
@@ -120,12 +118,9 @@ struct ApplyCommand: AsyncParsableCommand {
             runtime.console.error("error: plan is stale: \(stale.joined(separator: "; ")). Run `calsync plan --out FILE` again.")
             throw ExitCode(1)
         }
-        let executor = Executor(store: store, vendor: nil, now: runtime.now)
-        let report = try await runtime.failing {
-            try await executor.apply(plan, snapshot: snapshot, options: .init(allowDelete: true))
-        }
-        try runtime.writeStatus(runtime.statusCards(store: store, plan: plan))
-        runtime.recordRun(report, command: "apply \(path)", startedAt: runtime.now, store: store)
+        let report = try await runtime.execute(
+            plan, snapshot: snapshot, store: store, options: .init(allowDelete: true), command: "apply \(path)",
+            startedAt: runtime.now)
         runtime.console.output("Applied \(report.applied.count) action\(report.applied.count == 1 ? "" : "s").")
         runtime.reportBlocked(report)
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }

@@ -106,12 +106,10 @@ struct ReconcileCommand: AsyncParsableCommand {
         let plan = try runtime.scoped(
             Planner.plan(desired: desired, snapshot: snapshot, observed: nil, now: runtime.now, options: runtime.planOptions),
             snapshot: snapshot)
-        let executor = Executor(store: store, vendor: nil, now: runtime.now)
         let options = Executor.Options(
             allowDelete: true, maxProviderDeletes: maxProviderDeletes ?? runtime.configuration.maxProviderDeletes)
-        let report = try await runtime.failing { try await executor.apply(plan, snapshot: snapshot, options: options) }
-        try runtime.writeStatus(runtime.statusCards(store: store, plan: plan))
-        runtime.recordRun(report, command: "reconcile", startedAt: startedAt, store: store)
+        let report = try await runtime.execute(
+            plan, snapshot: snapshot, store: store, options: options, command: "reconcile", startedAt: startedAt)
         runtime.reportBlocked(report)
         let changed = report.applied.count
         runtime.console.output(
