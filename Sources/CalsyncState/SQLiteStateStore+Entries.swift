@@ -48,13 +48,14 @@ public struct ImportResult: Sendable, Hashable {
 extension SQLiteStateStore {
     /// Whether any apply or reconcile recorded the tenant.
     public func isKnownTenant(_ tenant: TenantName) throws -> Bool {
-        try readEntries { try Bool.fetchOne($0, sql: "SELECT 1 FROM tenant WHERE name = ?", arguments: [tenant.rawValue]) ?? false }
+        try readEntries { try Self.isKnown(tenant, db: $0) }
     }
 
-    /// The tenant's entries overlapping `[from, to)`, ordered by start.
+    /// The tenant's entries overlapping `[from, to)`, ordered by start; an unknown tenant is an error.
     public func entries(tenant: TenantName, from: Date? = nil, to: Date? = nil) throws -> [Entry] {
         try readEntries { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM entry WHERE tenant = ? ORDER BY start, id", arguments: [tenant.rawValue])
+            try Self.requireTenant(tenant, db: db)
+            return try Row.fetchAll(db, sql: "SELECT * FROM entry WHERE tenant = ? ORDER BY start, id", arguments: [tenant.rawValue])
                 .compactMap(Self.entry(from:))
                 .filter { $0.overlaps(from: from, to: to) }
                 .sorted { ($0.start, $0.id) < ($1.start, $1.id) }
@@ -186,6 +187,7 @@ extension SQLiteStateStore {
     /// The iCalendar key an imported entry came from, for exports that read back to the same entries.
     public func sourceKeys(tenant: TenantName) throws -> [EntryID: String] {
         try readEntries { db in
+            try Self.requireTenant(tenant, db: db)
             var keys: [EntryID: String] = [:]
             for row in try Row.fetchAll(
                 db, sql: "SELECT id, sourceKey FROM entry WHERE tenant = ? AND sourceKey IS NOT NULL", arguments: [tenant.rawValue])
@@ -219,8 +221,12 @@ extension SQLiteStateStore {
 
     // MARK: - Rows
 
+    private static func isKnown(_ tenant: TenantName, db: Database) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT 1 FROM tenant WHERE name = ?", arguments: [tenant.rawValue]) ?? false
+    }
+
     private static func requireTenant(_ tenant: TenantName, db: Database) throws {
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM tenant WHERE name = ?", arguments: [tenant.rawValue]) ?? false else {
+        guard try isKnown(tenant, db: db) else {
             throw EntryError(.unknownTenant, "tenant \"\(tenant)\" is not in the state. Reconcile the manifests that declare it first.")
         }
     }

@@ -90,10 +90,7 @@ struct EntriesCommand: AsyncParsableCommand {
             }
             let (from, to) = (try bound(self.from, "from"), try bound(self.to, "to"))
             let entries = try EntriesCommand.withStore(runtime, readOnly: true) { store, tenant in
-                guard try store.isKnownTenant(tenant) else {
-                    throw EntryError(.unknownTenant, "tenant \"\(tenant)\" is not in the state. Reconcile the manifests that declare it first.")
-                }
-                return try store.entries(tenant: tenant, from: from, to: to)
+                try store.entries(tenant: tenant, from: from, to: to)
             }
             switch output {
             case .json: runtime.console.output(EntryJSON.list(entries).rendered())
@@ -224,10 +221,7 @@ struct EntriesCommand: AsyncParsableCommand {
         func run() async throws {
             let runtime = try Runtime(config: configOptions, tenant: tenantOptions.tenant)
             let (entries, keys) = try EntriesCommand.withStore(runtime, readOnly: true) { store, tenant in
-                guard try store.isKnownTenant(tenant) else {
-                    throw EntryError(.unknownTenant, "tenant \"\(tenant)\" is not in the state. Reconcile the manifests that declare it first.")
-                }
-                return (try store.entries(tenant: tenant), try store.sourceKeys(tenant: tenant))
+                (try store.entries(tenant: tenant), try store.sourceKeys(tenant: tenant))
             }
             let text = ICalendar.export(
                 entries.map { ICalMapping.exportEvent($0, sourceKey: keys[$0.id]) }, prodID: "-//calsync//calsync \(CalsyncVersion.current)//EN",
