@@ -23,10 +23,6 @@ enum EntryTable {
         guard !entries.isEmpty else { return "No entries." }
         let header = ["ID", "START", "END", "TITLE", "VERSION", "ORIGIN"]
         let rows = entries.map { [$0.id.rawValue, $0.start.description, $0.end.description, $0.title, "\($0.version)", $0.origin] }
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        return ([header] + rows).map { cells in
-            zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
-                .trimmingTrailingSpaces()
-        }.joined(separator: "\n")
+        return TextTable.render(header: header, rows: rows)
     }
 }

@@ -6,13 +6,7 @@ enum StatusTable {
     static func render(_ cards: [ProviderStatus]) -> String {
         guard !cards.isEmpty else { return "No providers in the state." }
         let header = ["PROVIDER", "VENDOR", "DIRECTION", "CONNECTION", "OAUTH", "READY", "LAST SYNC", "PENDING"]
-        let rows = cards.map(row)
-        let widths = header.indices.map { column in ([header] + rows).map { $0[column].count }.max() ?? 0 }
-        func line(_ cells: [String]) -> String {
-            zip(cells, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ")
-                .trimmingTrailingSpaces()
-        }
-        return ([line(header)] + rows.map(line)).joined(separator: "\n")
+        return TextTable.render(header: header, rows: cards.map(row))
     }
 }
 
@@ -98,13 +92,5 @@ enum StatusJSON {
             ),
             ("pendingActions", .array(card.pendingActions.map { .string($0.rawValue) })),
         ])
-    }
-}
-
-extension String {
-    func trimmingTrailingSpaces() -> String {
-        var text = self
-        while text.hasSuffix(" ") { text.removeLast() }
-        return text
     }
 }
