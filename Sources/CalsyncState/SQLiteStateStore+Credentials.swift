@@ -14,7 +14,7 @@ extension SQLiteStateStore {
     ///   - date: When the token was obtained.
     /// - Throws: `StateError.unknownProvider` when the state does not record `ref`; `.io`.
     public func storeCredential(_ ref: ProviderRef, _ sealed: SealedToken, at date: Date) throws {
-        try writeCredentials { db in
+        try write { db in
             let arguments: StatementArguments = [ref.tenant.rawValue, ref.provider.rawValue]
             guard let stateJSON = try String.fetchOne(db, sql: "SELECT state FROM provider WHERE tenant = ? AND name = ?", arguments: arguments)
             else {
@@ -42,7 +42,7 @@ extension SQLiteStateStore {
 
     /// The sealed credential of `ref`, if one is stored.
     public func credential(_ ref: ProviderRef) throws -> SealedToken? {
-        try readCredentials { db in
+        try read { db in
             try Row.fetchOne(
                 db, sql: "SELECT keyId, sealed FROM credential WHERE tenant = ? AND provider = ?",
                 arguments: [ref.tenant.rawValue, ref.provider.rawValue]
@@ -52,7 +52,7 @@ extension SQLiteStateStore {
 
     /// Every stored credential, ordered by provider.
     public func sealedCredentials() throws -> [(ref: ProviderRef, sealed: SealedToken)] {
-        try readCredentials { try Self.allCredentials($0) }
+        try read { try Self.allCredentials($0) }
     }
 
     /// Replaces every credential by `transform` of it, in one transaction: all are written or none.
@@ -114,7 +114,7 @@ extension SQLiteStateStore {
     /// Runs `body` in one transaction with `secure_delete` on, then checkpoints and truncates the
     /// write-ahead log, so neither the database file nor the log keeps the bytes `body` replaced.
     private func writeErasingReplacedBytes<T>(_ body: (Database) throws -> T) throws -> T {
-        try mappingWriteErrors {
+        try mappingErrors("write") {
             try databaseWriter.writeWithoutTransaction { db in
                 try db.execute(sql: "PRAGMA secure_delete = ON")
                 defer { _ = try? db.execute(sql: "PRAGMA secure_delete = OFF") }
@@ -128,33 +128,6 @@ extension SQLiteStateStore {
                 guard let value else { throw StateError(.io, "the credential transaction of \"\(path)\" returned nothing.") }
                 return value
             }
-        }
-    }
-
-    private func readCredentials<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try databaseReader.read(body)
-        } catch let error as StateError {
-            throw error
-        } catch {
-            throw StateError(.io, "cannot read credentials from the state database \"\(path)\": \(error)")
-        }
-    }
-
-    private func writeCredentials<T>(_ body: (Database) throws -> T) throws -> T {
-        try mappingWriteErrors { try databaseWriter.write(body) }
-    }
-
-    /// Runs `work`, passing `StateError` and `ResealFailure` through and turning anything else into `StateError.io`.
-    private func mappingWriteErrors<T>(_ work: () throws -> T) throws -> T {
-        do {
-            return try work()
-        } catch let error as StateError {
-            throw error
-        } catch let error as ResealFailure {
-            throw error
-        } catch {
-            throw StateError(.io, "cannot write credentials to the state database \"\(path)\": \(error)")
         }
     }
 }

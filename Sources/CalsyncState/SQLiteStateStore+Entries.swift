@@ -48,12 +48,12 @@ public struct ImportResult: Sendable, Hashable {
 extension SQLiteStateStore {
     /// Whether any apply or reconcile recorded the tenant.
     public func isKnownTenant(_ tenant: TenantName) throws -> Bool {
-        try readEntries { try Self.isKnown(tenant, db: $0) }
+        try read { try Self.isKnown(tenant, db: $0) }
     }
 
     /// The tenant's entries overlapping `[from, to)`, ordered by start; an unknown tenant is an error.
     public func entries(tenant: TenantName, from: Date? = nil, to: Date? = nil) throws -> [Entry] {
-        try readEntries { db in
+        try read { db in
             try Self.requireTenant(tenant, db: db)
             return try Row.fetchAll(db, sql: "SELECT * FROM entry WHERE tenant = ? ORDER BY start, id", arguments: [tenant.rawValue])
                 .compactMap(Self.entry(from:))
@@ -64,12 +64,12 @@ extension SQLiteStateStore {
 
     /// The entry with `id`, which must belong to `tenant`.
     public func entry(_ id: EntryID, tenant: TenantName) throws -> Entry {
-        try readEntries { try Self.owned(id, tenant: tenant, db: $0) }
+        try read { try Self.owned(id, tenant: tenant, db: $0) }
     }
 
     /// Adds `entry` (its version is 1).
     public func addEntry(_ entry: Entry) throws -> Entry {
-        try writeEntries { db in
+        try write { db in
             try Self.requireTenant(entry.tenant, db: db)
             var stored = entry
             stored.version = 1
@@ -82,7 +82,7 @@ extension SQLiteStateStore {
     public func updateEntry(
         _ id: EntryID, tenant: TenantName, changes: EntryChanges, ifVersion: Int? = nil, now: Date
     ) throws -> Entry {
-        try writeEntries { db in
+        try write { db in
             let current = try Self.owned(id, tenant: tenant, db: db)
             if let ifVersion, ifVersion != current.version {
                 throw EntryError(.versionMismatch, "entry \(id) is at version \(current.version), not \(ifVersion)")
@@ -107,7 +107,7 @@ extension SQLiteStateStore {
 
     /// Deletes the entry `id` of `tenant`.
     public func deleteEntry(_ id: EntryID, tenant: TenantName, ifVersion: Int? = nil) throws {
-        try writeEntries { db in
+        try write { db in
             let current = try Self.owned(id, tenant: tenant, db: db)
             if let ifVersion, ifVersion != current.version {
                 throw EntryError(.versionMismatch, "entry \(id) is at version \(current.version), not \(ifVersion)")
@@ -123,7 +123,7 @@ extension SQLiteStateStore {
         _ imported: [ImportedEntry], tenant: TenantName, range: DateInterval, now: Date, newID: () -> EntryID,
         supersedes: (ImportedEntry, _ sequence: Int, _ stamp: Date?) -> Bool
     ) throws -> ImportResult {
-        try writeEntries { db in
+        try write { db in
             try Self.requireTenant(tenant, db: db)
             var result = ImportResult()
             for item in imported {
@@ -186,7 +186,7 @@ extension SQLiteStateStore {
 
     /// The iCalendar key an imported entry came from, for exports that read back to the same entries.
     public func sourceKeys(tenant: TenantName) throws -> [EntryID: String] {
-        try readEntries { db in
+        try read { db in
             try Self.requireTenant(tenant, db: db)
             var keys: [EntryID: String] = [:]
             for row in try Row.fetchAll(
@@ -203,7 +203,7 @@ extension SQLiteStateStore {
     /// A declared tenant, or one whose providers are not deleted yet, is refused: its mappings would
     /// point at entries that are gone.
     public func purgeTenant(_ tenant: TenantName) throws -> Int {
-        try writeEntries { db in
+        try write { db in
             try Self.requireTenant(tenant, db: db)
             let declared = try Bool.fetchOne(db, sql: "SELECT isDeclared FROM tenant WHERE name = ?", arguments: [tenant.rawValue]) ?? false
             let providerCount = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM provider WHERE tenant = ?", arguments: [tenant.rawValue]) ?? 0
@@ -269,24 +269,4 @@ extension SQLiteStateStore {
     static func timestamp(_ date: Date) -> String { RFC3339.preciseString(date) }
 
     static func date(from text: String) -> Date? { RFC3339.date(text) }
-
-    private func readEntries<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try databaseReader.read(body)
-        } catch let error as EntryError {
-            throw error
-        } catch {
-            throw StateError(.io, "cannot read the state database \"\(path)\": \(error)")
-        }
-    }
-
-    private func writeEntries<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try databaseWriter.write(body)
-        } catch let error as EntryError {
-            throw error
-        } catch {
-            throw StateError(.io, "cannot write the state database \"\(path)\": \(error)")
-        }
-    }
 }

@@ -17,7 +17,6 @@ public struct SQLiteStateStore: StateStore {
     public let path: String
     private let pool: DatabasePool
 
-    var databaseReader: any DatabaseReader { pool }
     var databaseWriter: any DatabaseWriter { pool }
 
     /// Opens the database at `path`.
@@ -242,23 +241,23 @@ public struct SQLiteStateStore: StateStore {
         try db.execute(sql: "UPDATE meta SET serial = serial + 1 WHERE id = 1")
     }
 
-    private func read<T>(_ body: (Database) throws -> T) throws -> T {
-        do {
-            return try pool.read(body)
-        } catch let error as StateError {
-            throw error
-        } catch {
-            throw StateError(.io, "cannot read the state database \"\(path)\": \(error)")
-        }
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try mappingErrors("read") { try pool.read(body) }
     }
 
-    private func write(_ body: (Database) throws -> Void) throws {
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try mappingErrors("write") { try pool.write(body) }
+    }
+
+    /// Runs `work`, passing the store's own typed errors through and turning anything else (SQLite,
+    /// the file system) into `StateError.io` naming the database.
+    func mappingErrors<T>(_ verb: String, _ work: () throws -> T) throws -> T {
         do {
-            try pool.write(body)
-        } catch let error as StateError {
+            return try work()
+        } catch let error as any StateStoreFailure {
             throw error
         } catch {
-            throw StateError(.io, "cannot write the state database \"\(path)\": \(error)")
+            throw StateError(.io, "cannot \(verb) the state database \"\(path)\": \(error)")
         }
     }
 
@@ -279,3 +278,10 @@ public struct SQLiteStateStore: StateStore {
         return try decoder.decode(type, from: Data(text.utf8))
     }
 }
+
+/// The errors the store raises on purpose, which its error mapping passes through unchanged.
+protocol StateStoreFailure: Error {}
+
+extension StateError: StateStoreFailure {}
+extension EntryError: StateStoreFailure {}
+extension ResealFailure: StateStoreFailure {}
