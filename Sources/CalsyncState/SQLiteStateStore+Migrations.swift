@@ -142,6 +142,21 @@ extension SQLiteStateStore {
                     CREATE UNIQUE INDEX entry_source ON entry(tenant, sourceKey);
                     """)
         }
+        migrator.registerMigration("v3-vendors") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE webhook ADD COLUMN vendor TEXT NOT NULL DEFAULT 'google';
+                    ALTER TABLE webhook ADD COLUMN keyId TEXT;
+                    ALTER TABLE webhook ADD COLUMN renewalFailures INTEGER NOT NULL DEFAULT 0;
+                    CREATE INDEX webhook_provider ON webhook(tenant, provider);
+                    ALTER TABLE pendingAuthorization ADD COLUMN keyId TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE pendingAuthorization ADD COLUMN redirectUri TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE outbox ADD COLUMN dedupeKey TEXT NOT NULL DEFAULT '';
+                    ALTER TABLE outbox ADD COLUMN nextAttemptAt TEXT;
+                    ALTER TABLE outbox ADD COLUMN lastError TEXT;
+                    CREATE INDEX outbox_waiting ON outbox(deliveredAt, dedupeKey);
+                    """)
+        }
         return migrator
     }
 }
