@@ -48,8 +48,10 @@ let package = Package(
             name: "CalsyncCLI",
             dependencies: [
                 "CalsyncModel", "CalsyncManifest", "CalsyncPlanner", "CalsyncState", "CalsyncExecutor", "CalsyncStatus",
-                "CalsyncICal", "CalsyncSecrets",
+                "CalsyncICal", "CalsyncSecrets", "CalsyncProviders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
