@@ -113,7 +113,11 @@ let package = Package(
         ),
         .testTarget(
             name: "CalsyncProvidersTests",
-            dependencies: ["CalsyncModel", "CalsyncProviders", "CalsyncTesting", "CalsyncEmulator"],
+            dependencies: [
+                "CalsyncModel", "CalsyncProviders", "CalsyncTesting", "CalsyncEmulator",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
