@@ -41,7 +41,9 @@ let package = Package(
             dependencies: ["CalsyncModel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
-        .target(name: "CalsyncExecutor", dependencies: ["CalsyncModel"], swiftSettings: strict),
+        .target(
+            name: "CalsyncExecutor", dependencies: ["CalsyncModel", "CalsyncProviders", "CalsyncSecrets"],
+            swiftSettings: strict),
         .target(name: "CalsyncICal", swiftSettings: strict),
         .target(name: "CalsyncStatus", dependencies: ["CalsyncModel"], swiftSettings: strict),
         .target(
@@ -62,7 +64,11 @@ let package = Package(
         ),
         .target(
             name: "CalsyncTesting",
-            dependencies: ["CalsyncEmulator", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CalsyncEmulator", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .target(
