@@ -48,7 +48,7 @@ let package = Package(
             name: "CalsyncCLI",
             dependencies: [
                 "CalsyncModel", "CalsyncManifest", "CalsyncPlanner", "CalsyncState", "CalsyncExecutor", "CalsyncStatus",
-                "CalsyncICal", "CalsyncSecrets",
+                "CalsyncICal", "CalsyncSecrets", "CalsyncProviders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -120,7 +120,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "CalsyncCLITests", dependencies: ["CalsyncModel", "CalsyncState", "CalsyncSecrets", "CalsyncTesting"],
+            name: "CalsyncCLITests",
+            dependencies: [
+                "CalsyncModel", "CalsyncState", "CalsyncSecrets", "CalsyncTesting", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
