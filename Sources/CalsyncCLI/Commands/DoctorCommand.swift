@@ -15,8 +15,8 @@ struct DoctorCommand: AsyncParsableCommand {
         commandName: "doctor",
         abstract: "Walk the troubleshooting checklist: OK, WARN or FAIL with the fix for each.",
         discussion: """
-            Checks the token keys, the state (migrated, sound, lock free, sealed records openable), the OAuth \
-            apps' secrets, the webhook base URL, and what has waited too long: syncs, webhook renewals, \
+            Checks the token keys, the state (migrated, sound, lock free, sealed records under keys at hand), \
+            the OAuth apps' secrets, the webhook base URL, and what has waited too long: syncs, webhook renewals, \
             conflicts and notifications. Read-only. Exits 1 when any check fails, else 0.
             """
     )
