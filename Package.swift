@@ -132,7 +132,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "CalsyncCLITests", dependencies: ["CalsyncModel", "CalsyncState", "CalsyncSecrets", "CalsyncTesting"],
+            name: "CalsyncCLITests",
+            dependencies: [
+                "CalsyncModel", "CalsyncState", "CalsyncSecrets", "CalsyncTesting", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
@@ -140,7 +143,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CalsyncStateTests",
-            dependencies: ["CalsyncModel", "CalsyncState", "CalsyncExecutor", "CalsyncSecrets", "CalsyncTesting"],
+            dependencies: [
+                "CalsyncModel", "CalsyncState", "CalsyncExecutor", "CalsyncSecrets", "CalsyncTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
