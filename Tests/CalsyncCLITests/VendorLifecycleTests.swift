@@ -188,6 +188,28 @@ import Testing
         #expect((card["error"] as? String)?.isEmpty == false)
     }
 
+    @Test func keyRotationReSealsEverySecretSoTheOldKeyCanGo() async throws {
+        let receiver = try await WebhookReceiver.start()
+        let world = try await authorizedWorld(receiver: receiver)
+        defer { Task { await world.stop(); await receiver.stop() } }
+        #expect(try world.workspace.calsync(["reconcile"]).exitCode == 0)
+        let oldKey = try #require(world.workspace.environment["CALENDAR_OAUTH_ENCRYPTION_KEY"])
+        let newKey = Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
+        let rotating = ["CALENDAR_OAUTH_ENCRYPTION_KEY": newKey, "CALENDAR_OAUTH_DECRYPTION_KEYS": oldKey]
+        let rotate = try world.workspace.calsync(["keys", "rotate"], environment: rotating)
+        #expect(rotate.exitCode == 0, "\(rotate.stderr)")
+
+        let newID = try Keyring.fromEnvironment(["CALENDAR_OAUTH_ENCRYPTION_KEY": newKey], random: .system).current.id
+        let state = try store(world)
+        #expect(try state.sealedCredentials().allSatisfy { $0.sealed.keyID == newID })
+        #expect(try state.allWebhooks().allSatisfy { $0.secret.keyID == newID })
+        // The old key is gone: every run still opens every token.
+        let after = try world.workspace.calsync(
+            ["reconcile"], environment: ["CALENDAR_OAUTH_ENCRYPTION_KEY": newKey, "CALENDAR_OAUTH_DECRYPTION_KEYS": ""])
+        #expect(after.exitCode == 0, "\(after.stderr)")
+        #expect(try card(world, "acme/google-main")["connectionStatus"] as? String == "Connected")
+    }
+
     static func outboxTypes(_ world: VendorWorld) throws -> [String] {
         let store = try SQLiteStateStore(path: world.workspace.path + "/.calsync/state.db", mode: .readOnly)
         return try store.outboxEvents().map(\.type.rawValue)
