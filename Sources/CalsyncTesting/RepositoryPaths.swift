@@ -19,4 +19,9 @@ public enum RepositoryPaths {
         if let bin = ProcessInfo.processInfo.environment["CALSYNC_BIN"], !bin.isEmpty { return bin }
         return path(".build/debug/calsync")
     }
+
+    /// The `calsync-emulator` built beside the `calsync` under test.
+    public static var emulatorBinary: String {
+        URL(fileURLWithPath: calsyncBinary).deletingLastPathComponent().appendingPathComponent("calsync-emulator").path
+    }
 }

@@ -38,7 +38,12 @@ public struct VendorWorld: Sendable {
                     calendars: [CalendarFixture(id: "bob-calendar", name: "Calendar", isDefault: true)]
                         + extraCalendars.map { CalendarFixture(id: $0, name: $0) }),
             ])
-        let emulator = try await EmulatorHarness.start(fixture: fixture, start: start ?? Date())
+        // A child process, so that the emulator answers the binary under test even while the test
+        // process's own threads are busy with other suites.
+        let emulator = try await EmulatorHarness.launch(
+            executable: URL(fileURLWithPath: RepositoryPaths.emulatorBinary),
+            arguments: ["--seed", "1", "--start-time", ISO8601DateFormatter().string(from: start ?? Date())])
+        try await emulator.seed(fixture)
         let workspace = try Workspace()
         var providers = ""
         for (name, calendar) in google.sorted(by: { $0.key < $1.key }) {

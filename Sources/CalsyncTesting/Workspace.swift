@@ -36,8 +36,8 @@ public final class Workspace: @unchecked Sendable {
     public func exists(_ relative: String) -> Bool { FileManager.default.fileExists(atPath: path + "/" + relative) }
 
     /// Runs `calsync` here.
-    public func calsync(_ arguments: [String], environment extra: [String: String] = [:]) throws -> CommandResult {
-        try CommandRunner.calsync(arguments, in: path, environment: environment.merging(extra) { $1 })
+    public func calsync(_ arguments: [String], environment extra: [String: String] = [:]) async throws -> CommandResult {
+        try await CommandRunner.calsync(arguments, in: path, environment: environment.merging(extra) { $1 })
     }
 
     /// Every regular file under the workspace, relative path → contents.

@@ -10,8 +10,8 @@ import Testing
     /// Token prefixes the emulator issues (Google refresh/access, Microsoft refresh/access).
     static let tokenPrefixes = ["1//0g", "ya29.a0", "0.AX", "eyJ0eXAiOiJKV1QiLCJub25jZSI6"]
 
-    func oauthBadge(_ world: VendorWorld, _ ref: String) throws -> String? {
-        let status = try world.workspace.calsync(["status", ref, "-o", "json"])
+    func oauthBadge(_ world: VendorWorld, _ ref: String) async throws -> String? {
+        let status = try await world.workspace.calsync(["status", ref, "-o", "json"])
         let json = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
         let providers = json?["providers"] as? [[String: Any]]
         return providers?.first?["oauth"] as? String
@@ -21,10 +21,10 @@ import Testing
     func authorizeCompletesTheFlowAndSealsTheToken(ref: String) async throws {
         let world = try await VendorWorld.start()
         defer { Task { await world.stop() } }
-        let first = try world.workspace.calsync(["reconcile"])
+        let first = try await world.workspace.calsync(["reconcile"])
         #expect(first.exitCode == 3, "\(first.stderr)")
         #expect(first.stderr.contains("calsync authorize \(ref)"))
-        #expect(try oauthBadge(world, ref) == "Authorization Required")
+        await #expect(try oauthBadge(world, ref) == "Authorization Required")
 
         let result = try await world.authorize(ref)
         #expect(result.exitCode == 0, "\(result.stderr)")
@@ -35,7 +35,7 @@ import Testing
         #expect(query["code_challenge_method"] == "S256")
         #expect(query["code_challenge"]?.count == 43)
         #expect((query["state"]?.count ?? 0) >= 32)
-        #expect(try oauthBadge(world, ref) == "OAuth Complete")
+        await #expect(try oauthBadge(world, ref) == "OAuth Complete")
         #expect(world.workspace.read("status/acme/\(ref.split(separator: "/")[1]).yaml")?.contains("oauth: OAuth Complete") == true)
 
         for file in [".calsync/state.db", ".calsync/state.db-wal"] {
@@ -51,7 +51,7 @@ import Testing
     @Test func codeFromURLCompletesAPendingAuthorizationOnce() async throws {
         let world = try await VendorWorld.start()
         defer { Task { await world.stop() } }
-        _ = try world.workspace.calsync(["reconcile"])
+        _ = try await world.workspace.calsync(["reconcile"])
         // Start the flow, take the URL, and let the listener time out: a headless host.
         let started = try BackgroundCommand.calsync(
             ["authorize", "acme/google-main", "--no-browser", "--timeout", "1s"], in: world.workspace.path,
@@ -63,12 +63,12 @@ import Testing
         let consent = try await world.emulator.send("GET", url)
         let redirect = try #require(consent.header("location"))
 
-        let pasted = try world.workspace.calsync(["authorize", "acme/google-main", "--code-from-url", redirect])
+        let pasted = try await world.workspace.calsync(["authorize", "acme/google-main", "--code-from-url", redirect])
         #expect(pasted.exitCode == 0, "\(pasted.stderr)")
-        #expect(try oauthBadge(world, "acme/google-main") == "OAuth Complete")
+        await #expect(try oauthBadge(world, "acme/google-main") == "OAuth Complete")
         #expect(!pasted.stderr.contains("code="), "the code is never echoed")
 
-        let again = try world.workspace.calsync(["authorize", "acme/google-main", "--code-from-url", redirect])
+        let again = try await world.workspace.calsync(["authorize", "acme/google-main", "--code-from-url", redirect])
         #expect(again.exitCode == 1)
         #expect(again.stderr.contains("matches no pending authorization"))
     }
@@ -76,44 +76,44 @@ import Testing
     @Test func aRedirectForAnotherProviderIsForbidden() async throws {
         let world = try await VendorWorld.start(google: ["google-main": "primary", "google-team": "team-calendar"], microsoft: [:])
         defer { Task { await world.stop() } }
-        _ = try world.workspace.calsync(["reconcile"])
+        _ = try await world.workspace.calsync(["reconcile"])
         let started = try BackgroundCommand.calsync(
             ["authorize", "acme/google-main", "--no-browser", "--timeout", "1s"], in: world.workspace.path,
             environment: world.workspace.environment)
         let url = try #require(await started.line(where: { $0.hasPrefix("http") }))
         _ = await started.wait()
         let redirect = try #require(try await world.emulator.send("GET", url).header("location"))
-        let wrong = try world.workspace.calsync(["authorize", "acme/google-team", "--code-from-url", redirect])
+        let wrong = try await world.workspace.calsync(["authorize", "acme/google-team", "--code-from-url", redirect])
         #expect(wrong.exitCode == 1)
         #expect(wrong.stderr.contains("Forbidden"))
-        #expect(try oauthBadge(world, "acme/google-team") == "Authorization Required")
+        await #expect(try oauthBadge(world, "acme/google-team") == "Authorization Required")
     }
 
     @Test func refusedConsentStoresNothing() async throws {
         let world = try await VendorWorld.start(microsoft: [:])
         defer { Task { await world.stop() } }
-        _ = try world.workspace.calsync(["reconcile"])
+        _ = try await world.workspace.calsync(["reconcile"])
         try await world.emulator.setConsent(vendor: .google, email: VendorWorld.googleAccount, decision: .deny)
         let result = try await world.authorize("acme/google-main")
         #expect(result.exitCode == 1)
         #expect(result.stderr.contains("access_denied"))
-        #expect(try oauthBadge(world, "acme/google-main") == "Authorization Required")
+        await #expect(try oauthBadge(world, "acme/google-main") == "Authorization Required")
     }
 
     @Test func missingKeyAndUnknownProviderAreClearErrors() async throws {
         let world = try await VendorWorld.start(microsoft: [:])
         defer { Task { await world.stop() } }
-        _ = try world.workspace.calsync(["reconcile"])
-        let noKey = try world.workspace.calsync(
+        _ = try await world.workspace.calsync(["reconcile"])
+        let noKey = try await world.workspace.calsync(
             ["authorize", "acme/google-main", "--no-browser"], environment: ["CALENDAR_OAUTH_ENCRYPTION_KEY": ""])
         #expect(noKey.exitCode == 1)
         #expect(noKey.stderr.contains("CALENDAR_OAUTH_ENCRYPTION_KEY"))
-        let unknown = try world.workspace.calsync(["authorize", "acme/nope", "--no-browser"])
+        let unknown = try await world.workspace.calsync(["authorize", "acme/nope", "--no-browser"])
         #expect(unknown.exitCode == 1)
         #expect(unknown.stderr.contains("records no provider acme/nope"))
-        let bad = try world.workspace.calsync(["authorize", "not-a-ref"])
+        let bad = try await world.workspace.calsync(["authorize", "not-a-ref"])
         #expect(bad.exitCode == 64)
-        let noSecret = try world.workspace.calsync(
+        let noSecret = try await world.workspace.calsync(
             ["authorize", "acme/google-main", "--no-browser"], environment: ["ACME_GOOGLE_SECRET": ""])
         #expect(noSecret.exitCode == 1)
         #expect(noSecret.stderr.contains("ACME_GOOGLE_SECRET"))

@@ -117,10 +117,10 @@ import Testing
     /// Runs `calsync doctor` and reads its checks back.
     func doctor(
         _ ws: Workspace, _ arguments: [String] = [], environment: [String: String] = [:], unset: [String] = []
-    ) throws -> (result: CommandResult, checks: [String: Line]) {
+    ) async throws -> (result: CommandResult, checks: [String: Line]) {
         var base = ws.environment
         for name in unset { base[name] = nil }
-        let result = try CommandRunner.calsync(
+        let result = try await CommandRunner.calsync(
             ["doctor"] + arguments, in: ws.path, environment: base.merging(environment) { $1 })
         let parsed = Self.parse(result.stdout)
         return (result, Dictionary(parsed.map { ($0.title, $0.line) }, uniquingKeysWith: { first, _ in first }))
@@ -137,13 +137,13 @@ import Testing
 
     // MARK: - A healthy setup
 
-    @Test func healthySetupAnsweringWebhooksIsAllOK() throws {
+    @Test func healthySetupAnsweringWebhooksIsAllOK() async throws {
         // Given a healthy setup and something answering at the webhook base URL
         let (ws, _) = try healthy()
         let server = try HealthzServer(status: 200)
         defer { server.stop() }
         // When doctor runs
-        let (result, checks) = try doctor(ws, ["--webhook-base-url", "http://127.0.0.1:\(server.port)"])
+        let (result, checks) = try await doctor(ws, ["--webhook-base-url", "http://127.0.0.1:\(server.port)"])
         // Then every check is OK, in checklist order, and the exit code is 0
         #expect(result.exitCode == 0, "\(result.stdout)\(result.stderr)")
         let titles = Self.parse(result.stdout).map(\.title)
@@ -163,9 +163,9 @@ import Testing
         expectNoSecrets(result)
     }
 
-    @Test func withoutAWebhookBaseURLProvidersPoll() throws {
+    @Test func withoutAWebhookBaseURLProvidersPoll() async throws {
         let (ws, _) = try healthy()
-        let (result, checks) = try doctor(ws)
+        let (result, checks) = try await doctor(ws)
         #expect(result.exitCode == 0, "a WARN alone exits 0: \(result.stdout)")
         #expect(checks["webhook base URL"]?.level == "WARN")
         #expect(checks["webhook base URL"]?.detail.contains("poll every syncInterval") == true)
@@ -174,10 +174,10 @@ import Testing
         #expect(result.stdout.hasSuffix("\nDoctor: 13 OK, 1 WARN, 0 FAIL.\n"))
     }
 
-    @Test func webhookBaseURLWithNothingListeningFails() throws {
+    @Test func webhookBaseURLWithNothingListeningFails() async throws {
         let (ws, _) = try healthy()
         let port = try HealthzServer.closedPort()
-        let (result, checks) = try doctor(ws, environment: ["CALSYNC_WEBHOOK_BASE_URL": "http://127.0.0.1:\(port)/"])
+        let (result, checks) = try await doctor(ws, environment: ["CALSYNC_WEBHOOK_BASE_URL": "http://127.0.0.1:\(port)/"])
         #expect(result.exitCode == 1)
         let line = try #require(checks["webhook base URL"])
         #expect(line.level == "FAIL")
@@ -185,11 +185,11 @@ import Testing
         #expect(line.fix?.contains("calsync serve") == true)
     }
 
-    @Test func aServerErrorBehindTheWebhookBaseURLWarns() throws {
+    @Test func aServerErrorBehindTheWebhookBaseURLWarns() async throws {
         let (ws, _) = try healthy()
         let server = try HealthzServer(status: 502)
         defer { server.stop() }
-        let (result, checks) = try doctor(ws, ["--webhook-base-url", "http://127.0.0.1:\(server.port)"])
+        let (result, checks) = try await doctor(ws, ["--webhook-base-url", "http://127.0.0.1:\(server.port)"])
         #expect(result.exitCode == 0)
         #expect(checks["webhook base URL"]?.level == "WARN")
         #expect(checks["webhook base URL"]?.detail.contains("answered HTTP 502") == true)
@@ -197,9 +197,9 @@ import Testing
 
     // MARK: - Keys
 
-    @Test func missingEncryptionKeyFailsNamingTheVariable() throws {
+    @Test func missingEncryptionKeyFailsNamingTheVariable() async throws {
         let (ws, _) = try healthy()
-        let (result, checks) = try doctor(ws, unset: [Keyring.encryptionKeyVariable])
+        let (result, checks) = try await doctor(ws, unset: [Keyring.encryptionKeyVariable])
         #expect(result.exitCode == 1)
         let line = try #require(checks["encryption key"])
         #expect(line.level == "FAIL")
@@ -228,9 +228,9 @@ import Testing
     ]
 
     @Test(arguments: malformedKeys)
-    func malformedKeysFailNamingTheVariable(environment: [String: String], check: String, says: String) throws {
+    func malformedKeysFailNamingTheVariable(environment: [String: String], check: String, says: String) async throws {
         let (ws, _) = try healthy()
-        let (result, checks) = try doctor(ws, environment: environment)
+        let (result, checks) = try await doctor(ws, environment: environment)
         #expect(result.exitCode == 1)
         #expect(checks[check]?.level == "FAIL")
         #expect(checks[check]?.detail.hasPrefix(says) == true, "\(checks[check]?.detail ?? result.stdout)")
@@ -240,7 +240,7 @@ import Testing
         expectNoSecrets(result)
     }
 
-    @Test func recordsSealedUnderAKeyNotAtHandFailNamingTheProvider() throws {
+    @Test func recordsSealedUnderAKeyNotAtHandFailNamingTheProvider() async throws {
         // Given one credential and one webhook secret sealed under key B, which the environment lacks
         let (ws, store) = try healthy()
         let ringB = try Self.ring(Self.keyB)
@@ -250,7 +250,7 @@ import Testing
                 id: "sub-7", ref: Self.rooms, vendor: .microsoft, secret: try ringB.seal(Secret("client-state")),
                 expiresAt: Date().addingTimeInterval(3 * 86400)))
         // When doctor runs with key A only
-        let (result, checks) = try doctor(ws)
+        let (result, checks) = try await doctor(ws)
         // Then the check fails naming key B's id, the provider and the webhook, and how to fix it
         #expect(result.exitCode == 1)
         let line = try #require(checks["sealed records"])
@@ -264,7 +264,7 @@ import Testing
         #expect(line.fix?.contains("acme/google-main") == false)
         expectNoSecrets(result)
         // When the old key is listed as a decryption key, Then the records open again
-        let (fixed, after) = try doctor(ws, environment: [Keyring.decryptionKeysVariable: Self.keyB])
+        let (fixed, after) = try await doctor(ws, environment: [Keyring.decryptionKeysVariable: Self.keyB])
         #expect(after["sealed records"]?.level == "OK")
         #expect(after["decryption keys"]?.detail == "CALENDAR_OAUTH_DECRYPTION_KEYS holds 1 key: \(idB)")
         #expect(fixed.exitCode == 0, "\(fixed.stdout)")
@@ -272,10 +272,10 @@ import Testing
 
     // MARK: - Secrets of the manifests
 
-    @Test func unresolvableSecretsAreNamedAndNeverPrinted() throws {
+    @Test func unresolvableSecretsAreNamedAndNeverPrinted() async throws {
         // Given the Google client secret's variable and the API token's variable unset
         let (ws, _) = try healthy()
-        let (result, checks) = try doctor(ws, unset: ["ACME_GOOGLE_CLIENT_SECRET", "ACME_API_TOKEN"])
+        let (result, checks) = try await doctor(ws, unset: ["ACME_GOOGLE_CLIENT_SECRET", "ACME_API_TOKEN"])
         // Then the OAuth apps fail naming the variable, and the API token warns
         #expect(result.exitCode == 1)
         let apps = try #require(checks["OAuth apps"])
@@ -291,18 +291,18 @@ import Testing
         expectNoSecrets(result)
         // When the file is gone too, Then it is named
         try ws.remove("secrets/ms-client-secret")
-        let (_, missingFile) = try doctor(ws)
+        let (_, missingFile) = try await doctor(ws)
         #expect(
             missingFile["OAuth apps"]?.detail.contains("the file \"secrets/ms-client-secret\", which cannot be read")
                 == true)
     }
 
-    @Test func manifestsThatDoNotLoadPointAtValidate() throws {
+    @Test func manifestsThatDoNotLoadPointAtValidate() async throws {
         let (ws, _) = try healthy()
         try ws.write(
             "manifests/broken.yaml", "apiVersion: calsync/v1\nkind: Tenant\nmetadata: { name: Not_A_Label }\nspec: {}\n"
         )
-        let (result, checks) = try doctor(ws)
+        let (result, checks) = try await doctor(ws)
         #expect(result.exitCode == 1)
         #expect(checks["OAuth apps"]?.level == "FAIL")
         #expect(checks["OAuth apps"]?.fix == "Run `calsync validate manifests/` and fix what it reports.")
@@ -312,10 +312,10 @@ import Testing
 
     // MARK: - State and lock
 
-    @Test func missingStateWarnsAndIsNeverCreated() throws {
+    @Test func missingStateWarnsAndIsNeverCreated() async throws {
         let (ws, _) = try healthy()
         try ws.remove(".calsync")
-        let (result, checks) = try doctor(ws)
+        let (result, checks) = try await doctor(ws)
         #expect(result.exitCode == 0, "\(result.stdout)")
         #expect(checks["state"]?.level == "WARN")
         #expect(
@@ -325,24 +325,24 @@ import Testing
         #expect(!ws.exists(".calsync/state.db"))
     }
 
-    @Test func olderSchemaFailsAskingForMigrate() throws {
+    @Test func olderSchemaFailsAskingForMigrate() async throws {
         // Given a state whose last migration is not recorded
         let (ws, _) = try healthy()
         let queue = try DatabaseQueue(path: ws.path + "/.calsync/state.db")
-        try queue.write { try $0.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v3-vendors'") }
+        try await queue.write { try $0.execute(sql: "DELETE FROM grdb_migrations WHERE identifier = 'v3-vendors'") }
         try queue.close()
-        let (result, checks) = try doctor(ws)
+        let (result, checks) = try await doctor(ws)
         #expect(result.exitCode == 1)
         #expect(checks["state"]?.level == "FAIL")
         #expect(checks["state"]?.detail.contains("has an older schema") == true)
         #expect(checks["state"]?.fix == "Run `calsync state migrate`, then run doctor again.")
     }
 
-    @Test func unreadableStateFails() throws {
+    @Test func unreadableStateFails() async throws {
         let (ws, _) = try healthy()
         try ws.remove(".calsync")
         try ws.write(".calsync/state.db", String(repeating: "not a database ", count: 400))
-        let (result, checks) = try doctor(ws)
+        let (result, checks) = try await doctor(ws)
         #expect(result.exitCode == 1)
         #expect(checks["state"]?.level == "FAIL")
         #expect(checks["state"]?.fix?.contains("calsync state backup") == true)
@@ -355,7 +355,7 @@ import Testing
         let lock = try await StateLock.acquire(
             databasePath: ws.path + "/.calsync/state.db", holder: holder, timeout: nil)
         defer { lock.release() }
-        let (result, checks) = try doctor(ws)
+        let (result, checks) = try await doctor(ws)
         #expect(result.exitCode == 0)
         let line = try #require(checks["run lock"])
         #expect(line.level == "WARN")
@@ -367,7 +367,7 @@ import Testing
 
     // MARK: - What waited too long
 
-    @Test func lateSyncsDueWebhooksOldConflictsAndStuckNotificationsWarn() throws {
+    @Test func lateSyncsDueWebhooksOldConflictsAndStuckNotificationsWarn() async throws {
         // Given outlook-rooms last synced 3h ago (every 30m), a webhook expiring in 2h and one expired,
         // a conflict two days old and one an hour old, and notifications stuck, delivered and fresh
         let (ws, store) = try healthy()
@@ -387,7 +387,7 @@ import Testing
                 id: "ch-3", ref: Self.google, vendor: .google, secret: try ring.seal(Secret("token-3")),
                 expiresAt: now.addingTimeInterval(3 * 86400)))
         let queue = try DatabaseQueue(path: ws.path + "/.calsync/state.db")
-        try queue.write { db in
+        try await queue.write { db in
             for (id, detected) in [
                 ("m-old", now.addingTimeInterval(-2 * 86400)), ("m-new", now.addingTimeInterval(-3600)),
             ] {
@@ -407,7 +407,7 @@ import Testing
                     at: now.addingTimeInterval(-age),
                     message: "sync failed", dedupeKey: key))
         }
-        try queue.write { db in
+        try await queue.write { db in
             try db.execute(sql: "UPDATE outbox SET attempts = 4 WHERE dedupeKey = 'stuck'")
             try db.execute(
                 sql: "UPDATE outbox SET deliveredAt = ?, attempts = 1 WHERE dedupeKey = 'delivered'",
@@ -415,7 +415,7 @@ import Testing
         }
         try queue.close()
         // When doctor runs
-        let (result, checks) = try doctor(ws)
+        let (result, checks) = try await doctor(ws)
         // Then each is a WARN naming what waited, and only what waited too long
         #expect(result.exitCode == 0, "\(result.stdout)")
         let syncs = try #require(checks["last syncs"])
@@ -441,11 +441,11 @@ import Testing
         #expect(result.stdout.hasSuffix("\nDoctor: 9 OK, 5 WARN, 0 FAIL.\n"))
     }
 
-    @Test func clockOffsetWarnsAndShiftsEveryAge() throws {
+    @Test func clockOffsetWarnsAndShiftsEveryAge() async throws {
         // Given a healthy state synced five minutes ago
         let (ws, _) = try healthy()
         // When calsync's clock is moved three days ahead
-        let (result, checks) = try doctor(ws, environment: ["CALSYNC_CLOCK_OFFSET": "72h"])
+        let (result, checks) = try await doctor(ws, environment: ["CALSYNC_CLOCK_OFFSET": "72h"])
         // Then the clock warns, and the last syncs are judged on the shifted clock
         #expect(result.exitCode == 0)
         #expect(checks["clock"]?.level == "WARN")
@@ -457,10 +457,10 @@ import Testing
 
     // MARK: - JSON
 
-    @Test func jsonListsEveryCheckWithItsFix() throws {
+    @Test func jsonListsEveryCheckWithItsFix() async throws {
         let (ws, _) = try healthy()
-        let text = try doctor(ws, unset: [Keyring.encryptionKeyVariable]).result
-        let (result, _) = try doctor(ws, ["-o", "json"], unset: [Keyring.encryptionKeyVariable])
+        let text = try await doctor(ws, unset: [Keyring.encryptionKeyVariable]).result
+        let (result, _) = try await doctor(ws, ["-o", "json"], unset: [Keyring.encryptionKeyVariable])
         #expect(result.exitCode == 1)
         let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(Array(document.keys) == ["checks"])

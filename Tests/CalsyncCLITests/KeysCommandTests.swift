@@ -53,13 +53,13 @@ import Testing
         }
     }
 
-    @Test func rotationLetsTheOldKeyBeDropped() throws {
+    @Test func rotationLetsTheOldKeyBeDropped() async throws {
         let (ws, refs) = try workspaceWithCredentials()
         let idA = try Self.ring(Self.keyA).current.id, idB = try Self.ring(Self.keyB).current.id
         expectNoPlainTokens(ws, refs)
         let underA = try credentials(ws).values.map(\.combined)
         // When the new key B is current and A is a decryption key
-        let rotated = try ws.calsync(["keys", "rotate"], environment: [Self.current: Self.keyB, Self.old: Self.keyA])
+        let rotated = try await ws.calsync(["keys", "rotate"], environment: [Self.current: Self.keyB, Self.old: Self.keyA])
         // Then every record is re-sealed under B
         #expect(rotated.exitCode == 0, "\(rotated.stderr)")
         #expect(rotated.stdout == "Re-sealed 3 credentials under key \(idB); 0 already current.\n")
@@ -82,18 +82,18 @@ import Testing
         #expect(runs.first?.command == "calsync keys rotate")
         #expect(runs.first?.summary == "3 re-sealed, 0 already current")
         // And a second run, with A already dropped, has nothing to do
-        let again = try ws.calsync(["keys", "rotate"], environment: [Self.current: Self.keyB])
+        let again = try await ws.calsync(["keys", "rotate"], environment: [Self.current: Self.keyB])
         #expect(again.exitCode == 0, "\(again.stderr)")
         #expect(again.stdout == "Re-sealed 0 credentials under key \(idB); 3 already current.\n")
     }
 
-    @Test func rotatingWithoutTheOldKeyFailsNamingItAndChangesNothing() throws {
+    @Test func rotatingWithoutTheOldKeyFailsNamingItAndChangesNothing() async throws {
         let (ws, refs) = try workspaceWithCredentials()
         let idA = try Self.ring(Self.keyA).current.id
         let before = try credentials(ws)
         let serial = try SQLiteStateStore(path: ws.path + "/.calsync/state.db", mode: .readOnly).serial()
         // When B is current and A was dropped too early
-        let result = try ws.calsync(["keys", "rotate"], environment: [Self.current: Self.keyB])
+        let result = try await ws.calsync(["keys", "rotate"], environment: [Self.current: Self.keyB])
         // Then the command fails naming A's id and the variable to set, and the state is as it was
         #expect(result.exitCode == 1)
         #expect(result.stderr.contains("key \(idA)"), "\(result.stderr)")
@@ -108,10 +108,10 @@ import Testing
         #expect(try SQLiteStateStore(path: ws.path + "/.calsync/state.db", mode: .readOnly).serial() == serial)
     }
 
-    @Test func oldKeyFromANamedVariable() throws {
+    @Test func oldKeyFromANamedVariable() async throws {
         let (ws, _) = try workspaceWithCredentials()
         let idB = try Self.ring(Self.keyB).current.id
-        let result = try ws.calsync(
+        let result = try await ws.calsync(
             ["keys", "rotate", "--old-key-env", "RETIRED_TOKEN_KEY"], environment: [Self.current: Self.keyB, "RETIRED_TOKEN_KEY": Self.keyA])
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(result.stdout == "Re-sealed 3 credentials under key \(idB); 0 already current.\n")
@@ -127,10 +127,10 @@ import Testing
     ]
 
     @Test(arguments: malformed)
-    func malformedKeysExitOneNamingTheVariable(environment: [String: String], flags: [String], variable: String, says: String) throws {
+    func malformedKeysExitOneNamingTheVariable(environment: [String: String], flags: [String], variable: String, says: String) async throws {
         let (ws, _) = try workspaceWithCredentials()
         let before = try credentials(ws)
-        let result = try ws.calsync(["keys", "rotate"] + flags, environment: environment)
+        let result = try await ws.calsync(["keys", "rotate"] + flags, environment: environment)
         #expect(result.exitCode == 1)
         #expect(result.stderr.contains("\(variable) \(says)"), "\(result.stderr)")
         for value in environment.values {
@@ -145,15 +145,15 @@ import Testing
         let lock = try await StateLock.acquire(databasePath: ws.path + "/.calsync/state.db", holder: holder, timeout: nil)
         defer { lock.release() }
         let before = try credentials(ws)
-        let result = try ws.calsync(["keys", "rotate"], environment: [Self.current: Self.keyB, Self.old: Self.keyA])
+        let result = try await ws.calsync(["keys", "rotate"], environment: [Self.current: Self.keyB, Self.old: Self.keyA])
         #expect(result.exitCode == 4)
         #expect(result.stderr.contains("lock id ops-42"))
         #expect(try credentials(ws) == before)
     }
 
-    @Test func withoutAStateThereIsNothingToRotate() throws {
+    @Test func withoutAStateThereIsNothingToRotate() async throws {
         let ws = try Workspace()
-        let result = try ws.calsync(["keys", "rotate"], environment: [Self.current: Self.keyB])
+        let result = try await ws.calsync(["keys", "rotate"], environment: [Self.current: Self.keyB])
         #expect(result.exitCode == 1)
         #expect(result.stderr.contains("no state database"))
         #expect(!ws.exists(".calsync/state.db"))

@@ -6,23 +6,23 @@ import Testing
 
 /// plan, apply, reconcile, drift and status driven as CI and operators drive them: the binary, its files, its exit codes.
 @Suite struct ReconcileCommandTests {
-    @Test func planOnMissingStateCreatesNothing() throws {
+    @Test func planOnMissingStateCreatesNothing() async throws {
         let ws = try Workspace()
         try ws.copySampleManifests()
-        let plan = try ws.calsync(["plan"])
+        let plan = try await ws.calsync(["plan"])
         #expect(plan.exitCode == 0)
         #expect(plan.stdout.hasPrefix("Plan: 4 to create, 3 to authorize.\n"))
         #expect(!ws.exists(".calsync"))
         #expect(!ws.exists("status"))
-        #expect(try ws.calsync(["plan", "--detailed-exitcode"]).exitCode == 2)
+        #expect(try await ws.calsync(["plan", "--detailed-exitcode"]).exitCode == 2)
     }
 
-    @Test func reconcileCreatesThenConvergesWithoutWrites() throws {
+    @Test func reconcileCreatesThenConvergesWithoutWrites() async throws {
         // Given the sample manifests and no state
         let ws = try Workspace()
         try ws.copySampleManifests()
         // When reconciled, Then providers are recorded, consent is asked for, and the run exits 3
-        let first = try ws.calsync(["reconcile"])
+        let first = try await ws.calsync(["reconcile"])
         #expect(first.exitCode == 3)
         #expect(first.stderr.contains("blocked: acme/google-main: authorization required: run `calsync authorize acme/google-main`"))
         #expect(!first.stderr.contains("google-events"), "a disabled provider asks for nothing")
@@ -33,58 +33,58 @@ import Testing
             "summary.md",
         ])
         // When reconciled again, Then nothing is written: same serial, byte-identical status files
-        let second = try ws.calsync(["reconcile"])
+        let second = try await ws.calsync(["reconcile"])
         #expect(second.exitCode == 3)
         let store = try SQLiteStateStore(path: ws.path + "/.calsync/state.db", mode: .readOnly)
         #expect(try store.serial() == serial)
         #expect(ws.files(under: "status") == files)
         #expect(try store.runs().map(\.summary) == ["4 applied, 3 blocked, 0 failed"], "only the run that changed something is kept")
-        let plan = try ws.calsync(["plan", "--detailed-exitcode"])
+        let plan = try await ws.calsync(["plan", "--detailed-exitcode"])
         #expect(plan.exitCode == 2, "authorize is still pending: it needs a person")
         #expect(plan.stdout.hasPrefix("Plan: 3 to authorize."))
     }
 
-    @Test func statusShowsCardsInEveryFormat() throws {
+    @Test func statusShowsCardsInEveryFormat() async throws {
         let ws = try Workspace()
         try ws.copySampleManifests()
-        _ = try ws.calsync(["reconcile"])
-        let table = try ws.calsync(["status"])
+        _ = try await ws.calsync(["reconcile"])
+        let table = try await ws.calsync(["status"])
         #expect(table.exitCode == 0)
         #expect(table.stdout.contains("globex/google-events  google     bidirectional  Disabled              Authorization Required  False Disabled"))
-        let yaml = try ws.calsync(["status", "acme/google-main", "-o", "yaml"])
+        let yaml = try await ws.calsync(["status", "acme/google-main", "-o", "yaml"])
         #expect(yaml.exitCode == 0)
         #expect(yaml.stdout == ws.read("status/acme/google-main.yaml"))
-        let json = try ws.calsync(["status", "globex", "-o", "json"])
+        let json = try await ws.calsync(["status", "globex", "-o", "json"])
         let decoded = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         #expect((decoded?["providers"] as? [Any])?.count == 2)
-        #expect(try ws.calsync(["status", "initech"]).exitCode == 1)
-        #expect(try ws.calsync(["status", "acme/nope"]).exitCode == 1)
-        let forbidden = try ws.calsync(["status", "acme/google-main", "--tenant", "globex"])
+        #expect(try await ws.calsync(["status", "initech"]).exitCode == 1)
+        #expect(try await ws.calsync(["status", "acme/nope"]).exitCode == 1)
+        let forbidden = try await ws.calsync(["status", "acme/google-main", "--tenant", "globex"])
         #expect(forbidden.exitCode == 1)
         #expect(forbidden.stderr.contains("Forbidden"))
-        #expect(try ws.calsync(["status", "-o", "xml"]).exitCode == 64)
+        #expect(try await ws.calsync(["status", "-o", "xml"]).exitCode == 64)
     }
 
-    @Test func deletesHonourProtectAndTheBudget() throws {
+    @Test func deletesHonourProtectAndTheBudget() async throws {
         let ws = try Workspace()
         try ws.writeGeneratedManifests(tenants: 2, providersPerTenant: 4)
-        _ = try ws.calsync(["reconcile"])
+        _ = try await ws.calsync(["reconcile"])
         // Removing 8 providers is over the default budget of 5: nothing is deleted, exit 3
         try ws.writeGeneratedManifests(tenants: 2, providersPerTenant: 0)
-        let refused = try ws.calsync(["reconcile"])
+        let refused = try await ws.calsync(["reconcile"])
         #expect(refused.exitCode == 3)
         #expect(refused.stderr.contains("provider delete budget exceeded"))
         #expect(ws.files(under: "status").count == 9)
         // Raising the budget deletes them and removes their cards
-        let allowed = try ws.calsync(["reconcile", "--max-provider-deletes", "8"])
+        let allowed = try await ws.calsync(["reconcile", "--max-provider-deletes", "8"])
         #expect(allowed.exitCode == 0, "\(allowed.stderr)")
         #expect(ws.files(under: "status").keys.sorted() == ["summary.md"])
     }
 
-    @Test func protectRefusesTheDelete() throws {
+    @Test func protectRefusesTheDelete() async throws {
         let ws = try Workspace()
         try ws.copySampleManifests()
-        _ = try ws.calsync(["reconcile"])
+        _ = try await ws.calsync(["reconcile"])
         try ws.remove("manifests/tenants/acme.yaml")
         try ws.write("manifests/tenants/acme.yaml", """
             apiVersion: calsync/v1
@@ -92,64 +92,64 @@ import Testing
             metadata: { name: acme }
             spec: {}
             """)
-        let plan = try ws.calsync(["plan"])
+        let plan = try await ws.calsync(["plan"])
         #expect(plan.stdout.contains("refused: protect: true as last applied"), "\(plan.stdout)")
-        let result = try ws.calsync(["reconcile"])
+        let result = try await ws.calsync(["reconcile"])
         #expect(result.exitCode == 3)
         #expect(result.stderr.contains("acme/google-main: deletion refused by protect: true"))
         #expect(ws.exists("status/acme/google-main.yaml"))
         #expect(!ws.exists("status/acme/outlook-rooms.yaml"))
     }
 
-    @Test func savedPlansApplyOnceAndGoStale() throws {
+    @Test func savedPlansApplyOnceAndGoStale() async throws {
         let ws = try Workspace()
         try ws.copySampleManifests()
-        let saved = try ws.calsync(["plan", "--out", "plan.json", "--format", "json"])
+        let saved = try await ws.calsync(["plan", "--out", "plan.json", "--format", "json"])
         #expect(saved.exitCode == 0)
         #expect(saved.stdout == ws.read("plan.json").map { $0 + "\n" })
-        let applied = try ws.calsync(["apply", "plan.json"])
+        let applied = try await ws.calsync(["apply", "plan.json"])
         #expect(applied.exitCode == 3, "authorization remains: \(applied.stderr)")
-        let again = try ws.calsync(["apply", "plan.json"])
+        let again = try await ws.calsync(["apply", "plan.json"])
         #expect(again.exitCode == 1)
         #expect(again.stderr.contains("plan is stale"))
     }
 
-    @Test func applyWithoutATerminalNeedsAutoApprove() throws {
+    @Test func applyWithoutATerminalNeedsAutoApprove() async throws {
         let ws = try Workspace()
         try ws.copySampleManifests()
-        let refused = try ws.calsync(["apply"])
+        let refused = try await ws.calsync(["apply"])
         #expect(refused.exitCode == 1)
         #expect(refused.stderr.contains("--auto-approve"))
         #expect(try SQLiteStateStore(path: ws.path + "/.calsync/state.db", mode: .readOnly).snapshot().providers.isEmpty)
-        let approved = try ws.calsync(["apply", "--auto-approve"])
+        let approved = try await ws.calsync(["apply", "--auto-approve"])
         #expect(approved.exitCode == 3)
         // Deletes without --allow-delete are skipped and listed
         try ws.remove("manifests/tenants/globex.yaml")
-        let skipped = try ws.calsync(["apply", "--auto-approve"])
+        let skipped = try await ws.calsync(["apply", "--auto-approve"])
         #expect(skipped.exitCode == 3)
         #expect(skipped.stderr.contains("globex/outlook-main: delete skipped without --allow-delete"))
-        #expect(try ws.calsync(["apply", "--auto-approve", "--allow-delete"]).exitCode == 3)
+        #expect(try await ws.calsync(["apply", "--auto-approve", "--allow-delete"]).exitCode == 3)
         #expect(!ws.exists("status/globex/outlook-main.yaml"))
     }
 
-    @Test func lostStateIsNotCreateEverything() throws {
+    @Test func lostStateIsNotCreateEverything() async throws {
         let ws = try Workspace()
         try ws.copySampleManifests()
-        _ = try ws.calsync(["reconcile"])
+        _ = try await ws.calsync(["reconcile"])
         try ws.remove(".calsync")
-        let refused = try ws.calsync(["reconcile"])
+        let refused = try await ws.calsync(["reconcile"])
         #expect(refused.exitCode == 1)
         #expect(refused.stderr.contains("--init"))
-        #expect(try ws.calsync(["reconcile", "--init"]).exitCode == 3)
+        #expect(try await ws.calsync(["reconcile", "--init"]).exitCode == 3)
     }
 
-    @Test func dryRunWritesPendingActionsOnly() throws {
+    @Test func dryRunWritesPendingActionsOnly() async throws {
         let ws = try Workspace()
         try ws.copySampleManifests()
-        _ = try ws.calsync(["reconcile"])
+        _ = try await ws.calsync(["reconcile"])
         try ws.remove("manifests/channels/ops.yaml")
         let serial = try SQLiteStateStore(path: ws.path + "/.calsync/state.db", mode: .readOnly).serial()
-        let dry = try ws.calsync(["reconcile", "--dry-run"])
+        let dry = try await ws.calsync(["reconcile", "--dry-run"])
         #expect(dry.exitCode == 0)
         #expect(dry.stdout.contains("Channels: 2 to delete."))
         #expect(try SQLiteStateStore(path: ws.path + "/.calsync/state.db", mode: .readOnly).serial() == serial)
@@ -161,16 +161,16 @@ import Testing
         let holder = LockHolder(id: "ci-run-7", command: "calsync reconcile", pid: 4242, host: "runner-1", since: Date(timeIntervalSince1970: 1_790_000_000))
         let lock = try await StateLock.acquire(databasePath: ws.path + "/.calsync/state.db", holder: holder, timeout: nil)
         for command in [["reconcile"], ["apply", "--auto-approve"], ["state", "migrate"]] {
-            let result = try ws.calsync(command)
+            let result = try await ws.calsync(command)
             #expect(result.exitCode == 4, "\(command)")
             #expect(result.stderr.contains("lock id ci-run-7, pid 4242 on runner-1, since 2026-09-21T"))
             #expect(result.stderr.contains("calsync state unlock --force ci-run-7"))
         }
-        let waited = try ws.calsync(["reconcile", "--lock-timeout", "1s"])
+        let waited = try await ws.calsync(["reconcile", "--lock-timeout", "1s"])
         #expect(waited.exitCode == 4)
-        #expect(try ws.calsync(["state", "unlock", "--force", "wrong"]).exitCode == 1)
-        #expect(try ws.calsync(["state", "unlock", "--force", "ci-run-7"]).exitCode == 0)
-        #expect(try ws.calsync(["reconcile"]).exitCode == 3)
+        #expect(try await ws.calsync(["state", "unlock", "--force", "wrong"]).exitCode == 1)
+        #expect(try await ws.calsync(["state", "unlock", "--force", "ci-run-7"]).exitCode == 0)
+        #expect(try await ws.calsync(["reconcile"]).exitCode == 3)
         lock.release()
     }
 
@@ -195,32 +195,32 @@ import Testing
         #expect(ws.exists("status/summary.md"))
     }
 
-    @Test func driftAndBackup() throws {
+    @Test func driftAndBackup() async throws {
         let ws = try Workspace()
         try ws.copySampleManifests()
-        #expect(try ws.calsync(["drift"]).exitCode == 2)
-        _ = try ws.calsync(["reconcile"])
-        let none = try ws.calsync(["drift"])
+        #expect(try await ws.calsync(["drift"]).exitCode == 2)
+        _ = try await ws.calsync(["reconcile"])
+        let none = try await ws.calsync(["drift"])
         #expect(none.exitCode == 0, "\(none.stdout)")
-        #expect(try ws.calsync(["state", "backup", "copy.db"]).exitCode == 0)
+        #expect(try await ws.calsync(["state", "backup", "copy.db"]).exitCode == 0)
         #expect(try SQLiteStateStore(path: ws.path + "/copy.db", mode: .readOnly).snapshot().providers.count == 4)
     }
 
-    @Test func badManifestsChangeNothing() throws {
+    @Test func badManifestsChangeNothing() async throws {
         let ws = try Workspace()
         try ws.copySampleManifests()
-        _ = try ws.calsync(["reconcile"])
+        _ = try await ws.calsync(["reconcile"])
         let before = ws.files(under: "status")
         try ws.write("manifests/broken.yaml", "apiVersion: calsync/v1\nkind: Tenant\nmetadata: { name: Bad }\nspec: {}\n")
         for command in [["plan"], ["reconcile"], ["apply", "--auto-approve"], ["drift"]] {
-            let result = try ws.calsync(command)
+            let result = try await ws.calsync(command)
             #expect(result.exitCode == 1, "\(command)")
             #expect(result.stderr.contains("manifests/broken.yaml:3:19: error:"))
         }
         #expect(ws.files(under: "status") == before)
     }
 
-    @Test func secretsNeverAppearInOutputOrFiles() throws {
+    @Test func secretsNeverAppearInOutputOrFiles() async throws {
         // Given secret values in the environment the manifests reference
         let ws = try Workspace()
         try ws.copySampleManifests()
@@ -237,7 +237,7 @@ import Testing
             ["validate"], ["plan"], ["plan", "--json"], ["plan", "--format", "markdown"], ["plan", "--out", "plan.json"],
             ["reconcile"], ["status"], ["status", "-o", "json"], ["status", "-o", "yaml"], ["drift"], ["schema"],
         ] {
-            let result = try ws.calsync(command)
+            let result = try await ws.calsync(command)
             outputs += [result.stdout, result.stderr]
         }
         // Then no secret value appears in any output or any file written

@@ -22,7 +22,7 @@ import Glibc
         let probe = try Workspace()
         try probe.writeGeneratedManifests(tenants: 100, providersPerTenant: 10)
         let started = ContinuousClock.now
-        _ = try probe.calsync(["reconcile"])
+        _ = try await probe.calsync(["reconcile"])
         let full = ContinuousClock.now - started
         let fullMilliseconds = Int(full.components.seconds * 1000 + full.components.attoseconds / 1_000_000_000_000_000)
 
@@ -50,7 +50,7 @@ import Glibc
 
         // Then a last reconcile finishes, and the state is exact and sound
         try ws.writeGeneratedManifests(tenants: 100, providersPerTenant: 10, syncInterval: "30m")
-        let last = try ws.calsync(["reconcile", "--init"])
+        let last = try await ws.calsync(["reconcile", "--init"])
         #expect(last.exitCode == 3, "seed \(seed): \(last.stderr.prefix(500))")
         let store = try SQLiteStateStore(path: database, mode: .readOnly)
         #expect(try store.integrityCheck() == "ok", "seed \(seed)")
@@ -61,7 +61,7 @@ import Glibc
         #expect(snapshot.providers.allSatisfy { $0.applied.syncInterval == .minutes(30) && $0.generation >= 1 }, "seed \(seed)")
         #expect(ws.files(under: "status").count == 1_001, "seed \(seed)")
         // And nothing but consent is left to do
-        let plan = try ws.calsync(["plan", "--detailed-exitcode"])
+        let plan = try await ws.calsync(["plan", "--detailed-exitcode"])
         #expect(plan.exitCode == 2, "seed \(seed): \(plan.stdout.prefix(300))")
         #expect(plan.stdout.hasPrefix("Plan: 1000 to authorize."), "seed \(seed)")
         #expect(killedMidRun > 0 || kills == 0, "seed \(seed): no kill landed mid-run")

@@ -19,15 +19,15 @@ import Testing
         print("\\n".join(results))
         """
 
-    func check(_ files: [String]) throws -> [String] {
+    func check(_ files: [String]) async throws -> [String] {
         let directory = NSTemporaryDirectory() + "calsync-schema-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let schema = try CommandRunner.calsync(["schema"])
+        let schema = try await CommandRunner.calsync(["schema"])
         #expect(schema.exitCode == 0)
         try schema.stdout.write(toFile: directory + "/schema.json", atomically: true, encoding: .utf8)
         try Self.checker.write(toFile: directory + "/check.py", atomically: true, encoding: .utf8)
-        let result = try CommandRunner.run(
+        let result = try await CommandRunner.run(
             "/usr/bin/env", ["python3", directory + "/check.py", directory + "/schema.json"] + files)
         #expect(result.exitCode == 0, "\(result.stderr)")
         return result.stdout.split(separator: "\n").map(String.init)
@@ -45,17 +45,17 @@ import Testing
         }.sorted()
     }
 
-    @Test func everyExampleInTheRepositoryIsAccepted() throws {
+    @Test func everyExampleInTheRepositoryIsAccepted() async throws {
         let files = Self.repositoryManifests
         #expect(files.count >= 4)
-        let lines = try check(files)
+        let lines = try await check(files)
         #expect(!lines.isEmpty)
         for line in lines { #expect(line.contains(" ok "), "\(line)") }
         let kinds = Set(lines.compactMap { $0.split(separator: " ").last.map(String.init) })
         #expect(kinds == ["Tenant", "CalendarProvider", "NotificationChannel", "Config"])
     }
 
-    @Test func badEnumsAndUnknownFieldsAreRejected() throws {
+    @Test func badEnumsAndUnknownFieldsAreRejected() async throws {
         let directory = NSTemporaryDirectory() + "calsync-bad-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
@@ -74,7 +74,7 @@ import Testing
             try text.write(toFile: path, atomically: true, encoding: .utf8)
             files.append(path)
         }
-        let lines = try check(files)
+        let lines = try await check(files)
         #expect(lines.count == cases.count)
         for line in lines { #expect(line.contains(" invalid "), "\(line)") }
     }

@@ -13,8 +13,8 @@ import Testing
         try SQLiteStateStore(path: world.workspace.path + "/.calsync/state.db", mode: .readOnly)
     }
 
-    func card(_ world: VendorWorld, _ ref: String) throws -> [String: Any] {
-        let status = try world.workspace.calsync(["status", ref, "-o", "json"])
+    func card(_ world: VendorWorld, _ ref: String) async throws -> [String: Any] {
+        let status = try await world.workspace.calsync(["status", ref, "-o", "json"])
         let json = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
         return (json?["providers"] as? [[String: Any]])?.first ?? [:]
     }
@@ -30,7 +30,7 @@ import Testing
     /// Given both providers authorized with a webhook receiver behind the base URL.
     func authorizedWorld(receiver: WebhookReceiver) async throws -> VendorWorld {
         let world = try await VendorWorld.start(webhookBaseURL: receiver.url)
-        #expect(try world.workspace.calsync(["reconcile"]).exitCode == 3)
+        #expect(try await world.workspace.calsync(["reconcile"]).exitCode == 3)
         for ref in ["acme/google-main", "acme/outlook-main"] {
             let result = try await world.authorize(ref)
             #expect(result.exitCode == 0, "\(result.stderr)")
@@ -43,10 +43,10 @@ import Testing
         let world = try await authorizedWorld(receiver: receiver)
         defer { Task { await world.stop(); await receiver.stop() } }
 
-        let run = try world.workspace.calsync(["reconcile"])
+        let run = try await world.workspace.calsync(["reconcile"])
         #expect(run.exitCode == 0, "\(run.stderr)")
         for ref in ["acme/google-main", "acme/outlook-main"] {
-            let card = try card(world, ref)
+            let card = try await card(world, ref)
             #expect(card["connectionStatus"] as? String == "Connected", "\(card)")
             #expect(card["oauth"] as? String == "OAuth Complete")
             #expect((card["webhook"] as? [String: Any])?["state"] as? String == "Active", "\(card)")
@@ -65,7 +65,7 @@ import Testing
 
         // Nothing to do: one calendar check per provider, nothing else.
         try await world.emulator.resetRequests()
-        let again = try world.workspace.calsync(["reconcile"])
+        let again = try await world.workspace.calsync(["reconcile"])
         #expect(again.exitCode == 0, "\(again.stderr)")
         let vendorRequests = try await world.emulator.requests().entries.filter { !$0.path.hasPrefix("/_control") }
         #expect(vendorRequests.count <= 2, "a converged reconcile of 2 providers made \(vendorRequests.map { "\($0.method) \($0.path)" })")
@@ -76,7 +76,7 @@ import Testing
         let receiver = try await WebhookReceiver.start()
         let world = try await authorizedWorld(receiver: receiver)
         defer { Task { await world.stop(); await receiver.stop() } }
-        #expect(try world.workspace.calsync(["reconcile"]).exitCode == 0)
+        #expect(try await world.workspace.calsync(["reconcile"]).exitCode == 0)
         let channelsBefore = try await liveChannels(world)
         let subscriptionsBefore = try await liveSubscriptions(world)
         let firstChannel = try #require(channelsBefore.first?["id"]?.stringValue)
@@ -86,9 +86,9 @@ import Testing
         // A renewal window longer than the webhooks' lifetime makes both due.
         try await world.emulator.advanceClock(by: 3600)
         let renew = ["CALSYNC_WEBHOOK_RENEW_BEFORE": "8d", "CALSYNC_CLOCK_OFFSET": "3600s"]
-        let plan = try world.workspace.calsync(["plan", "--no-refresh"], environment: renew)
+        let plan = try await world.workspace.calsync(["plan", "--no-refresh"], environment: renew)
         #expect(plan.stdout.contains("renew_webhook") || plan.stdout.contains("↻"), "\(plan.stdout)")
-        let renewed = try world.workspace.calsync(["reconcile"], environment: renew)
+        let renewed = try await world.workspace.calsync(["reconcile"], environment: renew)
         #expect(renewed.exitCode == 0, "\(renewed.stderr)")
         let channels = try await liveChannels(world)
         #expect(channels.count == 1, "a replaced Google channel stops its predecessor")
@@ -99,7 +99,7 @@ import Testing
 
         // A subscription the vendor dropped answers 404 to the renewal and is registered anew.
         try await world.emulator.expireSubscription(id: subscriptionID)
-        let replaced = try world.workspace.calsync(["reconcile"], environment: renew)
+        let replaced = try await world.workspace.calsync(["reconcile"], environment: renew)
         #expect(replaced.exitCode == 0, "\(replaced.stderr)")
         let now = try await liveSubscriptions(world)
         #expect(now.count == 1)
@@ -111,13 +111,13 @@ import Testing
         let receiver = try await WebhookReceiver.start()
         let world = try await authorizedWorld(receiver: receiver)
         defer { Task { await world.stop(); await receiver.stop() } }
-        #expect(try world.workspace.calsync(["reconcile"]).exitCode == 0)
+        #expect(try await world.workspace.calsync(["reconcile"]).exitCode == 0)
         let manifest = try #require(world.workspace.read("manifests/acme.yaml"))
         let kept = manifest.components(separatedBy: "---\n").filter { !$0.contains("name: google-main") && !$0.contains("name: outlook-main") }
         try world.workspace.write("manifests/acme.yaml", kept.joined(separator: "---\n"))
         try await world.emulator.resetRequests()
 
-        let run = try world.workspace.calsync(["reconcile"])
+        let run = try await world.workspace.calsync(["reconcile"])
         #expect(run.exitCode == 0, "\(run.stderr)")
         #expect(try await liveChannels(world).isEmpty)
         #expect(try await liveSubscriptions(world).isEmpty)
@@ -130,37 +130,37 @@ import Testing
     @Test func aRefusedGrantNeedsAuthorizationAndLeavesTheOtherProviderAlone() async throws {
         let world = try await VendorWorld.start()
         defer { Task { await world.stop() } }
-        #expect(try world.workspace.calsync(["reconcile"]).exitCode == 3)
+        #expect(try await world.workspace.calsync(["reconcile"]).exitCode == 3)
         for ref in ["acme/google-main", "acme/outlook-main"] {
             #expect(try await world.authorize(ref).exitCode == 0)
         }
-        #expect(try world.workspace.calsync(["reconcile"]).exitCode == 0)
+        #expect(try await world.workspace.calsync(["reconcile"]).exitCode == 0)
         let revoked = try await world.emulator.revokeGrants(vendor: .google, email: VendorWorld.googleAccount)
         #expect(revoked >= 1)
 
-        let drift = try world.workspace.calsync(["drift"])
+        let drift = try await world.workspace.calsync(["drift"])
         #expect(drift.exitCode == 2)
         #expect(drift.stdout.contains("acme/google-main: credential_revoked"), "\(drift.stdout)")
         #expect(!drift.stdout.contains("acme/outlook-main"))
 
-        let run = try world.workspace.calsync(["reconcile"])
+        let run = try await world.workspace.calsync(["reconcile"])
         #expect(run.exitCode == 3, "\(run.stderr)")
         #expect(run.stderr.contains("calsync authorize acme/google-main"))
-        #expect(try card(world, "acme/google-main")["oauth"] as? String == "Authorization Required")
-        #expect(try card(world, "acme/outlook-main")["oauth"] as? String == "OAuth Complete")
-        let plan = try world.workspace.calsync(["plan", "--json"])
+        await #expect(try card(world, "acme/google-main")["oauth"] as? String == "Authorization Required")
+        await #expect(try card(world, "acme/outlook-main")["oauth"] as? String == "OAuth Complete")
+        let plan = try await world.workspace.calsync(["plan", "--json"])
         #expect(plan.stdout.contains("\"credential_revoked\""), "\(plan.stdout)")
         let outbox = try Self.outboxTypes(world)
         #expect(outbox == ["authorization_required"])
 
         #expect(try await world.authorize("acme/google-main").exitCode == 0)
-        #expect(try world.workspace.calsync(["reconcile"]).exitCode == 0)
+        #expect(try await world.workspace.calsync(["reconcile"]).exitCode == 0)
     }
 
     @Test func aMicrosoftRefreshReplacesTheStoredRefreshToken() async throws {
         let world = try await VendorWorld.start(google: [:])
         defer { Task { await world.stop() } }
-        _ = try world.workspace.calsync(["reconcile"])
+        _ = try await world.workspace.calsync(["reconcile"])
         // Access tokens shorter-lived than the refresh margin make every run refresh.
         try await world.emulator.configure(["accessTokenLifetime": 30])
         #expect(try await world.authorize("acme/outlook-main").exitCode == 0)
@@ -168,22 +168,22 @@ import Testing
         let keyring = try Keyring.fromEnvironment(world.workspace.environment, random: .system)
         let before = try keyring.open(try #require(try store(world).credential(ref)))
         try await world.emulator.advanceClock(by: 120)
-        let run = try world.workspace.calsync(["reconcile"], environment: ["CALSYNC_CLOCK_OFFSET": "120s"])
+        let run = try await world.workspace.calsync(["reconcile"], environment: ["CALSYNC_CLOCK_OFFSET": "120s"])
         #expect(run.exitCode == 0, "\(run.stderr)")
         let after = try keyring.open(try #require(try store(world).credential(ref)))
         #expect(before.exposedValue != after.exposedValue, "the rotated refresh token replaces the old one")
-        #expect(try card(world, "acme/outlook-main")["connectionStatus"] as? String == "Connected")
+        await #expect(try card(world, "acme/outlook-main")["connectionStatus"] as? String == "Connected")
     }
 
     @Test func aMissingCalendarIsAnErrorOnTheCard() async throws {
         let world = try await VendorWorld.start(google: ["google-main": "no-such-calendar"], microsoft: [:])
         defer { Task { await world.stop() } }
-        _ = try world.workspace.calsync(["reconcile"])
+        _ = try await world.workspace.calsync(["reconcile"])
         #expect(try await world.authorize("acme/google-main").exitCode == 0)
-        let drift = try world.workspace.calsync(["drift"])
+        let drift = try await world.workspace.calsync(["drift"])
         #expect(drift.stdout.contains("calendar_not_found"), "\(drift.stdout)")
-        _ = try world.workspace.calsync(["reconcile"])
-        let card = try card(world, "acme/google-main")
+        _ = try await world.workspace.calsync(["reconcile"])
+        let card = try await card(world, "acme/google-main")
         #expect(card["connectionStatus"] as? String == "Error", "\(card)")
         #expect((card["error"] as? String)?.isEmpty == false)
     }
@@ -192,11 +192,11 @@ import Testing
         let receiver = try await WebhookReceiver.start()
         let world = try await authorizedWorld(receiver: receiver)
         defer { Task { await world.stop(); await receiver.stop() } }
-        #expect(try world.workspace.calsync(["reconcile"]).exitCode == 0)
+        #expect(try await world.workspace.calsync(["reconcile"]).exitCode == 0)
         let oldKey = try #require(world.workspace.environment["CALENDAR_OAUTH_ENCRYPTION_KEY"])
         let newKey = Data((0..<32).map { _ in UInt8.random(in: 0...255) }).base64EncodedString()
         let rotating = ["CALENDAR_OAUTH_ENCRYPTION_KEY": newKey, "CALENDAR_OAUTH_DECRYPTION_KEYS": oldKey]
-        let rotate = try world.workspace.calsync(["keys", "rotate"], environment: rotating)
+        let rotate = try await world.workspace.calsync(["keys", "rotate"], environment: rotating)
         #expect(rotate.exitCode == 0, "\(rotate.stderr)")
 
         let newID = try Keyring.fromEnvironment(["CALENDAR_OAUTH_ENCRYPTION_KEY": newKey], random: .system).current.id
@@ -204,10 +204,10 @@ import Testing
         #expect(try state.sealedCredentials().allSatisfy { $0.sealed.keyID == newID })
         #expect(try state.allWebhooks().allSatisfy { $0.secret.keyID == newID })
         // The old key is gone: every run still opens every token.
-        let after = try world.workspace.calsync(
+        let after = try await world.workspace.calsync(
             ["reconcile"], environment: ["CALENDAR_OAUTH_ENCRYPTION_KEY": newKey, "CALENDAR_OAUTH_DECRYPTION_KEYS": ""])
         #expect(after.exitCode == 0, "\(after.stderr)")
-        #expect(try card(world, "acme/google-main")["connectionStatus"] as? String == "Connected")
+        await #expect(try card(world, "acme/google-main")["connectionStatus"] as? String == "Connected")
     }
 
     static func outboxTypes(_ world: VendorWorld) throws -> [String] {

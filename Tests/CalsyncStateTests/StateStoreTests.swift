@@ -32,11 +32,11 @@ import Testing
         #expect(!FileManager.default.fileExists(atPath: directory))
     }
 
-    @Test func olderSchemaAsksForMigrate() throws {
+    @Test func olderSchemaAsksForMigrate() async throws {
         // Given a database file with calsync's tables missing (an older schema)
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let result = try CommandRunner.run("/usr/bin/env", ["python3", "-c", "import sqlite3; sqlite3.connect('\(path)').execute('create table t(x)')"])
+        let result = try await CommandRunner.run("/usr/bin/env", ["python3", "-c", "import sqlite3; sqlite3.connect('\(path)').execute('create table t(x)')"])
         #expect(result.exitCode == 0)
         // When a read-only command opens it, Then it is told to migrate
         do {
