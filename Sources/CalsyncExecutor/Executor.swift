@@ -75,7 +75,7 @@ public struct Executor: Sendable {
                     report.blocked.append(
                         BlockedItem(ref: ref, reason: .deleteNotAllowed, fix: "rerun with --allow-delete, or apply a saved plan"))
                 } else {
-                    try store.apply(.deleteProvider(ref))
+                    try store.apply(.deleteProvider(ref, at: now))
                     report.applied.append(delete)
                 }
                 continue

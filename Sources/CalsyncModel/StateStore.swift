@@ -12,8 +12,9 @@ public enum StateChange: Sendable, Hashable {
     case removeChannel(ChannelName)
     /// Records a provider's new state (create, update, disable, or the outcome of a vendor action).
     case recordProvider(ProviderState, card: ProviderCardState)
-    /// Deletes a provider: its webhook record, mappings and credential go; entries stay.
-    case deleteProvider(ProviderRef)
+    /// Deletes a provider: its webhook record, mappings and credential go; entries stay. A
+    /// `provider_deleted` notification event dated `at` is queued in the same transaction.
+    case deleteProvider(ProviderRef, at: Date)
 }
 
 /// The parts of a provider's card that must survive between runs so status files do not churn.
