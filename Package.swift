@@ -45,10 +45,17 @@ let package = Package(
         .target(name: "CalsyncICal", swiftSettings: strict),
         .target(name: "CalsyncStatus", dependencies: ["CalsyncModel"], swiftSettings: strict),
         .target(
+            name: "CalsyncNotify",
+            dependencies: [
+                "CalsyncModel", "CalsyncState", "CalsyncProviders", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "CalsyncCLI",
             dependencies: [
                 "CalsyncModel", "CalsyncManifest", "CalsyncPlanner", "CalsyncState", "CalsyncExecutor", "CalsyncStatus",
-                "CalsyncICal", "CalsyncSecrets",
+                "CalsyncICal", "CalsyncSecrets", "CalsyncNotify", "CalsyncProviders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -60,7 +67,11 @@ let package = Package(
         ),
         .target(
             name: "CalsyncTesting",
-            dependencies: ["CalsyncEmulator", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CalsyncEmulator", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -120,7 +131,11 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "CalsyncCLITests", dependencies: ["CalsyncModel", "CalsyncState", "CalsyncSecrets", "CalsyncTesting"],
+            name: "CalsyncCLITests",
+            dependencies: [
+                "CalsyncModel", "CalsyncState", "CalsyncSecrets", "CalsyncTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
@@ -129,6 +144,14 @@ let package = Package(
         .testTarget(
             name: "CalsyncStateTests",
             dependencies: ["CalsyncModel", "CalsyncState", "CalsyncExecutor", "CalsyncSecrets", "CalsyncTesting"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CalsyncNotifyTests",
+            dependencies: [
+                "CalsyncModel", "CalsyncState", "CalsyncNotify", "CalsyncProviders", "CalsyncTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
