@@ -24,7 +24,9 @@ package struct EventJournal: Sendable {
         do {
             let fileManager = FileManager.default
             let directory = (path as NSString).deletingLastPathComponent
-            if !directory.isEmpty { try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true) }
+            if !directory.isEmpty {
+                try fileManager.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
             if !fileManager.fileExists(atPath: path), !fileManager.createFile(atPath: path, contents: nil) {
                 throw CocoaError(.fileWriteUnknown)
             }
@@ -57,7 +59,8 @@ package struct EventJournal: Sendable {
         let start = size > UInt64(bytes) ? size - UInt64(bytes) : 0
         try handle.seek(toOffset: start)
         let data = try handle.readToEnd() ?? Data()
-        var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map(
+            String.init)
         if start > 0, !lines.isEmpty { lines.removeFirst() }
         return (Set(lines), data.last == UInt8(ascii: "\n"))
     }

@@ -22,10 +22,13 @@ public struct NotificationReport: Sendable, Hashable {
     public var warnings: [String] {
         let byChannel = Dictionary(grouping: failures, by: \.key.channel)
         return byChannel.keys.sorted().compactMap { channel in
-            guard let failures = byChannel[channel], let first = failures.min(by: { $0.key < $1.key }) else { return nil }
+            guard let failures = byChannel[channel], let first = failures.min(by: { $0.key < $1.key }) else {
+                return nil
+            }
             let next = failures.map(\.nextAttemptAt).min() ?? first.nextAttemptAt
             let count = failures.count == 1 ? "1 event" : "\(failures.count) events"
-            return "warning: notification channel \"\(channel)\": \(count) not delivered (\(first.message)); next attempt after \(RFC3339.string(next))."
+            return
+                "warning: notification channel \"\(channel)\": \(count) not delivered (\(first.message)); next attempt after \(RFC3339.string(next))."
         }
     }
 }

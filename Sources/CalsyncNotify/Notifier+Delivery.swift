@@ -57,9 +57,10 @@ extension Notifier {
         }
     }
 
-    /// Sends one channel its due events, oldest first. The first failed send ends the channel's turn:
-    /// the events after it stay due for the next pass. An unresolvable URL or secret is recorded as the
-    /// error of every due event, and nothing is sent.
+    /// Sends one channel its due events, oldest first.
+    ///
+    /// The first failed send ends the channel's turn: the events after it stay due for the next pass.
+    /// An unresolvable URL or secret is recorded as the error of every due event, and nothing is sent.
     private func deliver(_ job: ChannelJob, isPastDeadline: @Sendable () -> Bool) async -> ChannelTally {
         var tally = ChannelTally()
         let target = target(for: job.channel)
@@ -81,7 +82,8 @@ extension Notifier {
                 }
                 let delivery = try store.recordFailedAttempt(
                     key, error: failure, at: now, backoff: configuration.backoff, jitter: random.nextUnitInterval())
-                tally.failures.append(DeliveryFailure(key: key, message: failure, nextAttemptAt: delivery.nextAttemptAt ?? now))
+                tally.failures.append(
+                    DeliveryFailure(key: key, message: failure, nextAttemptAt: delivery.nextAttemptAt ?? now))
                 if case .success = target { break events }
             } catch {
                 tally.errors.append("\(error)")
@@ -104,7 +106,8 @@ extension Notifier {
                 headers[NotificationSignature.header] = NotificationSignature.value(body: body, secret: secret)
             }
         }
-        return HTTPRequest(method: "POST", url: target.url, headers: headers, body: body, timeout: configuration.callDeadline)
+        return HTTPRequest(
+            method: "POST", url: target.url, headers: headers, body: body, timeout: configuration.callDeadline)
     }
 
     /// Sends `request` within the call deadline.
@@ -146,7 +149,8 @@ extension Notifier {
     func target(for channel: ChannelSpec) -> Result<ChannelTarget, ChannelProblem> {
         let url: Secret
         do {
-            url = try channel.url.resolve(environment: environment, purpose: "the URL of notification channel \"\(channel.name)\"")
+            url = try channel.url.resolve(
+                environment: environment, purpose: "the URL of notification channel \"\(channel.name)\"")
         } catch {
             return .failure(ChannelProblem(message: error.message))
         }
@@ -155,9 +159,13 @@ extension Notifier {
         else {
             return .failure(
                 ChannelProblem(
-                    message: "the URL of notification channel \"\(channel.name)\" (read from \(channel.url)) is not an absolute http:// or https:// URL. Correct the value it reads."))
+                    message:
+                        "the URL of notification channel \"\(channel.name)\" (read from \(channel.url)) is not an absolute http:// or https:// URL. Correct the value it reads."
+                ))
         }
-        guard channel.type == .webhook, let reference = channel.secret else { return .success(ChannelTarget(url: parsed, secret: nil)) }
+        guard channel.type == .webhook, let reference = channel.secret else {
+            return .success(ChannelTarget(url: parsed, secret: nil))
+        }
         do {
             let secret = try reference.resolve(
                 environment: environment, purpose: "the signing secret of notification channel \"\(channel.name)\"")
@@ -194,7 +202,9 @@ struct ChannelTarget: Sendable, CustomStringConvertible, CustomDebugStringConver
     var debugDescription: String { "<redacted>" }
 }
 
-/// Why nothing could be sent to a channel: an unresolvable or malformed reference. Never holds a secret.
+/// Why nothing could be sent to a channel: an unresolvable or malformed reference.
+///
+/// Never holds a secret.
 struct ChannelProblem: Error, Sendable {
     let message: String
 }

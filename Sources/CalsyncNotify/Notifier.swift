@@ -28,7 +28,8 @@ public struct Notifier: Sendable {
         public var backoff: DeliveryBackoff
 
         public init(
-            callDeadline: Duration = .seconds(10), passDeadline: Duration = .seconds(60), maxConcurrentChannels: Int = 4,
+            callDeadline: Duration = .seconds(10), passDeadline: Duration = .seconds(60),
+            maxConcurrentChannels: Int = 4,
             batchSize: Int = 500, backoff: DeliveryBackoff = DeliveryBackoff()
         ) {
             self.callDeadline = callDeadline

@@ -10,7 +10,8 @@ package enum SlackMessage {
     /// The line Slack shows.
     package static func text(_ entry: OutboxEntry) -> String {
         let event = entry.event
-        let subject = event.provider.map { ProviderRef(tenant: event.tenant, provider: $0).description } ?? event.tenant.rawValue
+        let subject =
+            event.provider.map { ProviderRef(tenant: event.tenant, provider: $0).description } ?? event.tenant.rawValue
         return "calsync \(event.type.rawValue) \(subject): \(event.message)"
     }
 

@@ -11,8 +11,9 @@ public struct ChannelDelivery: Sendable, Hashable {
     ///
     /// While a notifier is sending, this is its claim on the delivery, so another notifier skips it.
     public var nextAttemptAt: Date?
-    /// Why the last send failed: the channel's answer (`HTTP 500`), no answer, or an unresolvable
-    /// secret reference. Never the channel's URL or secret.
+    /// Why the last send failed: the channel's answer (`HTTP 500`), no answer, or an unresolvable reference.
+    ///
+    /// Never the channel's URL or secret.
     public var lastError: String?
     /// When the channel acknowledged the event with a 2xx.
     public var deliveredAt: Date?

@@ -10,7 +10,9 @@ public struct OutboxEntry: Sendable, Hashable {
     /// What each channel that was tried made of the event; a channel never tried is absent.
     public var deliveries: [ChannelName: ChannelDelivery]
 
-    public init(id: OutboxID, event: NotificationEvent, isJournaled: Bool, deliveries: [ChannelName: ChannelDelivery] = [:]) {
+    public init(
+        id: OutboxID, event: NotificationEvent, isJournaled: Bool, deliveries: [ChannelName: ChannelDelivery] = [:]
+    ) {
         self.id = id
         self.event = event
         self.isJournaled = isJournaled

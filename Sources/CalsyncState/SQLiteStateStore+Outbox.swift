@@ -69,7 +69,8 @@ extension SQLiteStateStore {
         try read { db in
             let rows = try Row.fetchAll(
                 db,
-                sql: "SELECT id, payload, journaledAt FROM outbox WHERE deliveredAt IS NULL AND id > ? ORDER BY id LIMIT ?",
+                sql:
+                    "SELECT id, payload, journaledAt FROM outbox WHERE deliveredAt IS NULL AND id > ? ORDER BY id LIMIT ?",
                 arguments: [after?.rawValue ?? 0, limit])
             guard let first = rows.first?["id"] as Int64?, let last = rows.last?["id"] as Int64? else { return [] }
             var deliveries: [Int64: [ChannelName: ChannelDelivery]] = [:]
@@ -137,7 +138,8 @@ extension SQLiteStateStore {
     ) throws -> ChannelDelivery {
         try write { db in
             let arguments: StatementArguments = [key.event.rawValue, key.channel.rawValue]
-            let row = try Row.fetchOne(db, sql: "SELECT * FROM delivery WHERE eventId = ? AND channel = ?", arguments: arguments)
+            let row = try Row.fetchOne(
+                db, sql: "SELECT * FROM delivery WHERE eventId = ? AND channel = ?", arguments: arguments)
             var delivery = row.map(Self.channelDelivery) ?? ChannelDelivery()
             guard !delivery.isDelivered else { return delivery }
             delivery.attempts += 1

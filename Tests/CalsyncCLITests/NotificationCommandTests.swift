@@ -67,7 +67,8 @@ import Testing
         let receiver = try await NotificationReceiver.start()
         let ws = try Workspace()
         ws.environment = [
-            "AUDIT_URL": receiver.baseURL + "/audit", "AUDIT_SECRET": Self.secret, "CONFLICTS_URL": receiver.baseURL + "/slack",
+            "AUDIT_URL": receiver.baseURL + "/audit", "AUDIT_SECRET": Self.secret,
+            "CONFLICTS_URL": receiver.baseURL + "/slack",
         ]
         try ws.write("manifests/acme.yaml", Self.tenant + Self.provider("google-main") + Self.provider("google-old"))
         try ws.write("manifests/channels.yaml", Self.channels)
@@ -87,14 +88,18 @@ import Testing
         #expect(lines.count == 1)
         let line = try #require(lines.first)
         #expect(line.hasPrefix(#"{"id":1,"type":"provider_deleted","tenant":"acme","provider":"google-old","at":""#))
-        #expect(line.hasSuffix(#""message":"acme/google-old deleted: 0 webhooks removed, 0 mappings dropped; entries and vendor events kept"}"#))
+        #expect(
+            line.hasSuffix(
+                #""message":"acme/google-old deleted: 0 webhooks removed, 0 mappings dropped; entries and vendor events kept"}"#
+            ))
         // And the audit webhook got exactly that object, once, with a valid signature; Slack got nothing
         let requests = await receiver.requests()
         #expect(requests.map(\.path) == ["/audit"])
         let request = try #require(requests.first)
         #expect(request.text == line)
         let mac = HMAC<SHA256>.authenticationCode(for: request.body, using: SymmetricKey(data: Data(Self.secret.utf8)))
-        #expect(request.header("X-Calsync-Signature") == "sha256=" + Data(mac).map { String(format: "%02x", $0) }.joined())
+        #expect(
+            request.header("X-Calsync-Signature") == "sha256=" + Data(mac).map { String(format: "%02x", $0) }.joined())
 
         // When reconcile runs again, Then nothing is sent or journaled twice
         let third = try await Self.calsync(ws, ["reconcile"])
@@ -122,8 +127,10 @@ import Testing
         // Then the run still succeeds, the event is journaled, and stderr says why it was not delivered and when it is retried
         #expect(run.exitCode == 0)
         #expect(ws.read("status/events.jsonl")?.contains(#""type":"provider_deleted""#) == true)
-        #expect(run.stderr.hasPrefix(
-            "warning: notification channel \"acme-audit\": 1 event not delivered (the URL of notification channel \"acme-audit\" is read from the environment variable AUDIT_URL, which is not set. Set AUDIT_URL.); next attempt after "))
+        #expect(
+            run.stderr.hasPrefix(
+                "warning: notification channel \"acme-audit\": 1 event not delivered (the URL of notification channel \"acme-audit\" is read from the environment variable AUDIT_URL, which is not set. Set AUDIT_URL.); next attempt after "
+            ))
         #expect(!run.stderr.contains(Self.secret))
     }
 }

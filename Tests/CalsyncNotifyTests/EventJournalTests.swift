@@ -21,7 +21,8 @@ import Testing
         let world = try NotifyWorld()
         defer { world.remove() }
         try FileManager.default.createDirectory(atPath: world.statusDirectory, withIntermediateDirectories: true)
-        try "{\"id\":1}\n{\"id\":2,\"ty".write(toFile: world.statusDirectory + "/events.jsonl", atomically: true, encoding: .utf8)
+        try "{\"id\":1}\n{\"id\":2,\"ty".write(
+            toFile: world.statusDirectory + "/events.jsonl", atomically: true, encoding: .utf8)
         // When the event is appended again, Then it gets a whole line of its own
         try EventJournal(path: world.statusDirectory + "/events.jsonl").append([#"{"id":2,"type":"error"}"#])
         #expect(world.journal == "{\"id\":1}\n{\"id\":2,\"ty\n{\"id\":2,\"type\":\"error\"}\n")

@@ -22,13 +22,17 @@ import Testing
         ]
         try world.record(ChannelSpec(name: ChannelName(rawValue: "ops-slack")!, type: .slack, url: .env("SLACK_URL")))
         try world.record(
-            ChannelSpec(name: ChannelName(rawValue: "ops-hook")!, type: .webhook, url: .env("HOOK_URL"), secret: .env("HOOK_SECRET")))
+            ChannelSpec(
+                name: ChannelName(rawValue: "ops-hook")!, type: .webhook, url: .env("HOOK_URL"),
+                secret: .env("HOOK_SECRET")))
         _ = try world.store.addEntry(
             Entry(
-                id: EntryID(rawValue: "e1"), tenant: NotifyWorld.acme, title: Self.title, start: .instant(NotifyWorld.t0),
+                id: EntryID(rawValue: "e1"), tenant: NotifyWorld.acme, title: Self.title,
+                start: .instant(NotifyWorld.t0),
                 end: .instant(NotifyWorld.t0.addingTimeInterval(3600)), updatedAt: NotifyWorld.t0, origin: "local"))
         try world.enqueue(.conflict, message: "mapping m-1 changed on both sides", key: "conflict:m-1")
-        try world.enqueue(.error, tenant: NotifyWorld.globex, provider: nil, message: "quote \" and\nnewline", key: "error:g")
+        try world.enqueue(
+            .error, tenant: NotifyWorld.globex, provider: nil, message: "quote \" and\nnewline", key: "error:g")
 
         // When the notifier runs
         let report = await world.notify()
@@ -47,9 +51,11 @@ import Testing
         let requests = await receiver.requests()
         let slack = requests.filter { $0.path == "/services/T000/B000/XXXX" }
         let hook = requests.filter { $0.path == "/hooks/ops" }
-        #expect(slack.map { jsonObject($0.text)?["text"] as? String } == [
-            "calsync conflict acme/google-main: mapping m-1 changed on both sides", "calsync error globex: quote \" and\nnewline",
-        ])
+        #expect(
+            slack.map { jsonObject($0.text)?["text"] as? String } == [
+                "calsync conflict acme/google-main: mapping m-1 changed on both sides",
+                "calsync error globex: quote \" and\nnewline",
+            ])
         #expect(slack.allSatisfy { $0.header("X-Calsync-Signature") == nil }, "Slack bodies are not signed")
         // And the webhook got the journal line itself, signed with HMAC-SHA256 of the exact body
         #expect(hook.map(\.text) == lines)
@@ -80,7 +86,8 @@ import Testing
         defer { world.remove() }
         world.environment = ["HOOK_URL": receiver.baseURL + "/hook"]
         try world.record(ChannelSpec(name: ChannelName(rawValue: "ops-hook")!, type: .webhook, url: .env("HOOK_URL")))
-        try world.enqueue(.providerDeleted, message: "acme/google-main deleted", key: "provider_deleted:acme/google-main")
+        try world.enqueue(
+            .providerDeleted, message: "acme/google-main deleted", key: "provider_deleted:acme/google-main")
 
         // When the notifier runs, Then the 500 is recorded and the next attempt is scheduled within the backoff
         let first = await world.notify()
@@ -88,9 +95,10 @@ import Testing
         #expect(first.failures.map(\.message) == ["HTTP 500"])
         let next = try #require(first.failures.first?.nextAttemptAt)
         #expect((30...60).contains(next.timeIntervalSince(NotifyWorld.t0)))
-        #expect(first.warnings == [
-            "warning: notification channel \"ops-hook\": 1 event not delivered (HTTP 500); next attempt after \(RFC3339.string(next)).",
-        ])
+        #expect(
+            first.warnings == [
+                "warning: notification channel \"ops-hook\": 1 event not delivered (HTTP 500); next attempt after \(RFC3339.string(next))."
+            ])
         let entry = try #require(try world.store.undeliveredEvents().first)
         #expect(entry.delivery(to: ChannelName(rawValue: "ops-hook")!).lastError == "HTTP 500")
         #expect(entry.isJournaled, "the journal does not wait for deliveries")
@@ -106,7 +114,8 @@ import Testing
         let requests = await receiver.requests()
         #expect(requests.count == 2)
         #expect(requests.map(\.text) == Array(repeating: requests[0].text, count: 2), "the retry sends the same body")
-        #expect(requests.allSatisfy { $0.header("X-Calsync-Signature") == nil }, "a channel without a secret is unsigned")
+        #expect(
+            requests.allSatisfy { $0.header("X-Calsync-Signature") == nil }, "a channel without a secret is unsigned")
         #expect(try world.store.undeliveredEvents().isEmpty)
         await receiver.stop()
     }
@@ -117,13 +126,17 @@ import Testing
         var world = try NotifyWorld()
         defer { world.remove() }
         world.environment = ["A": receiver.baseURL + "/a", "B": receiver.baseURL + "/b", "C": receiver.baseURL + "/c"]
-        try world.record(ChannelSpec(name: ChannelName(rawValue: "only-conflicts")!, type: .webhook, url: .env("A"), events: [.conflict]))
+        try world.record(
+            ChannelSpec(
+                name: ChannelName(rawValue: "only-conflicts")!, type: .webhook, url: .env("A"), events: [.conflict]))
         try world.record(
             ChannelSpec(
                 name: ChannelName(rawValue: "only-globex")!, type: .webhook, url: .env("B"), events: [.providerDeleted],
                 tenants: .only([NotifyWorld.globex])))
         try world.record(
-            ChannelSpec(name: ChannelName(rawValue: "acme-all")!, type: .slack, url: .env("C"), tenants: .only([NotifyWorld.acme])))
+            ChannelSpec(
+                name: ChannelName(rawValue: "acme-all")!, type: .slack, url: .env("C"),
+                tenants: .only([NotifyWorld.acme])))
         try world.enqueue(.providerDeleted, message: "acme/google-main deleted", key: "provider_deleted:x")
 
         // When the notifier runs
@@ -140,7 +153,9 @@ import Testing
         var world = try NotifyWorld()
         defer { world.remove() }
         world.environment = ["A": "http://127.0.0.1:9/never"]
-        try world.record(ChannelSpec(name: ChannelName(rawValue: "only-conflicts")!, type: .webhook, url: .env("A"), events: [.conflict]))
+        try world.record(
+            ChannelSpec(
+                name: ChannelName(rawValue: "only-conflicts")!, type: .webhook, url: .env("A"), events: [.conflict]))
         try world.enqueue(.syncRecovered, message: "acme/google-main synced again", key: "sync_recovered:x")
         let report = await world.notify()
         #expect(report.journaled == 1 && report.delivered.isEmpty && report.failures.isEmpty)
@@ -157,7 +172,9 @@ import Testing
         try world.record(ChannelSpec(name: ChannelName(rawValue: "unset")!, type: .slack, url: .env("OPS_SLACK_URL")))
         try world.record(ChannelSpec(name: ChannelName(rawValue: "malformed")!, type: .webhook, url: .env("BAD_URL")))
         try world.record(
-            ChannelSpec(name: ChannelName(rawValue: "signed")!, type: .webhook, url: .env("HOOK_URL"), secret: .file(world.directory + "/missing")))
+            ChannelSpec(
+                name: ChannelName(rawValue: "signed")!, type: .webhook, url: .env("HOOK_URL"),
+                secret: .file(world.directory + "/missing")))
         try world.enqueue(.error, message: "acme/google-main: sync failed", key: "error:1")
         try world.enqueue(.conflict, message: "mapping m-2 changed on both sides", key: "conflict:m-2")
 
@@ -167,14 +184,20 @@ import Testing
         // Then nothing is sent (never unsigned when a secret is declared), and every due delivery records why
         #expect(await receiver.requests().isEmpty)
         #expect(report.failures.count == 6)
-        let messages = Dictionary(grouping: report.failures, by: \.key.channel.rawValue).mapValues { Set($0.map(\.message)) }
-        #expect(messages["unset"] == [
-            "the URL of notification channel \"unset\" is read from the environment variable OPS_SLACK_URL, which is not set. Set OPS_SLACK_URL.",
-        ])
-        #expect(messages["malformed"] == [
-            "the URL of notification channel \"malformed\" (read from env:BAD_URL) is not an absolute http:// or https:// URL. Correct the value it reads.",
-        ])
-        #expect(messages["signed"]?.first?.contains("the signing secret of notification channel \"signed\" is read from the file") == true)
+        let messages = Dictionary(grouping: report.failures, by: \.key.channel.rawValue).mapValues {
+            Set($0.map(\.message))
+        }
+        #expect(
+            messages["unset"] == [
+                "the URL of notification channel \"unset\" is read from the environment variable OPS_SLACK_URL, which is not set. Set OPS_SLACK_URL."
+            ])
+        #expect(
+            messages["malformed"] == [
+                "the URL of notification channel \"malformed\" (read from env:BAD_URL) is not an absolute http:// or https:// URL. Correct the value it reads."
+            ])
+        #expect(
+            messages["signed"]?.first?.contains(
+                "the signing secret of notification channel \"signed\" is read from the file") == true)
         #expect(report.warnings.count == 3)
         #expect(!report.warnings.joined().contains(Self.secret), "a malformed URL is never echoed")
         let entry = try #require(try world.store.undeliveredEvents().first)
@@ -188,7 +211,8 @@ import Testing
         #expect(fixed.delivered.count == 6)
         let signed = await receiver.requests().filter { $0.path == "/signed" }
         #expect(signed.count == 2)
-        #expect(signed.allSatisfy { $0.header("X-Calsync-Signature") == expectedSignature($0.body, secret: Self.secret) })
+        #expect(
+            signed.allSatisfy { $0.header("X-Calsync-Signature") == expectedSignature($0.body, secret: Self.secret) })
         await receiver.stop()
     }
 
@@ -212,7 +236,9 @@ import Testing
         #expect(report.failures.map(\.message) == ["no answer within 200ms"])
         #expect(elapsed < .milliseconds(1500), "took \(elapsed)")
         let pending = try world.store.undeliveredEvents()
-        #expect(pending.map { $0.delivery(to: ChannelName(rawValue: "slow")!).attempts } == [1, 0], "the second event waits its turn")
+        #expect(
+            pending.map { $0.delivery(to: ChannelName(rawValue: "slow")!).attempts } == [1, 0],
+            "the second event waits its turn")
         await receiver.stop()
     }
 }

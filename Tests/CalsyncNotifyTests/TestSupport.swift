@@ -29,7 +29,10 @@ struct NotifyWorld {
     func record(_ channel: ChannelSpec) throws { try store.apply(.recordChannel(channel)) }
 
     /// Queues an event the way other writers do.
-    func enqueue(_ type: NotificationEventType, tenant: TenantName = acme, provider: String? = "google-main", message: String, key: String) throws {
+    func enqueue(
+        _ type: NotificationEventType, tenant: TenantName = acme, provider: String? = "google-main", message: String,
+        key: String
+    ) throws {
         try store.enqueue(
             NotificationEvent(
                 type: type, tenant: tenant, provider: provider.flatMap { ProviderName(rawValue: $0) }, at: Self.t0,
@@ -37,10 +40,13 @@ struct NotifyWorld {
     }
 
     /// One notifier pass at `now`.
-    func notify(at now: Date = t0, configuration: Notifier.Configuration = Notifier.Configuration()) async -> NotificationReport {
+    func notify(at now: Date = t0, configuration: Notifier.Configuration = Notifier.Configuration()) async
+        -> NotificationReport
+    {
         await Notifier(
             store: store, statusDirectory: statusDirectory, environment: environment,
-            transport: URLSessionTransport(defaultTimeout: .seconds(5)), random: GeneratorRandomSource(SeededRandom(seed: 7)),
+            transport: URLSessionTransport(defaultTimeout: .seconds(5)),
+            random: GeneratorRandomSource(SeededRandom(seed: 7)),
             clock: ContinuousClock(), now: now, configuration: configuration
         ).run()
     }

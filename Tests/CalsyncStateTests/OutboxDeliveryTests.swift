@@ -1,5 +1,6 @@
 import CalsyncModel
 import CalsyncState
+import CalsyncTesting
 import Foundation
 import Testing
 
@@ -31,11 +32,16 @@ import Testing
         // Given a recorded provider with one webhook
         let store = try store()
         try store.apply(.recordTenant(TenantSpec(name: Self.acme)))
-        try store.apply(.recordProvider(ProviderState(ref: Self.ref, applied: ProviderSpec(ref: Self.ref, vendor: .google, calendarId: "primary")), card: Self.card))
+        try store.apply(
+            .recordProvider(
+                ProviderState(
+                    ref: Self.ref, applied: ProviderSpec(ref: Self.ref, vendor: .google, calendarId: "primary")),
+                card: Self.card))
         try store.recordWebhook(
             WebhookRecord(
                 id: "ch-1", ref: Self.ref, vendor: .google,
-                secret: SealedToken(keyID: KeyID(rawValue: "0123456789abcdef")!, combined: Data([1, 2, 3])), expiresAt: Self.t0))
+                secret: SealedToken(keyID: KeyID(rawValue: "0123456789abcdef")!, combined: Data([1, 2, 3])),
+                expiresAt: Self.t0))
         #expect(try store.eventsToJournal().isEmpty)
         // When it is deleted
         try store.apply(.deleteProvider(Self.ref, at: Self.t0))
@@ -65,16 +71,27 @@ import Testing
         let toHook = DeliveryKey(event: id, channel: Self.hook)
         // When one notifier claims it for Slack, Then a second one cannot until the claim lapses
         #expect(try store.claimDelivery(toSlack, now: Self.t0, until: Self.t0.addingTimeInterval(70)))
-        #expect(try !store.claimDelivery(toSlack, now: Self.t0.addingTimeInterval(1), until: Self.t0.addingTimeInterval(71)))
-        #expect(try store.claimDelivery(toHook, now: Self.t0, until: Self.t0.addingTimeInterval(70)), "channels are independent")
+        #expect(
+            try !store.claimDelivery(toSlack, now: Self.t0.addingTimeInterval(1), until: Self.t0.addingTimeInterval(71))
+        )
+        #expect(
+            try store.claimDelivery(toHook, now: Self.t0, until: Self.t0.addingTimeInterval(70)),
+            "channels are independent")
         // When Slack acknowledges it, Then it is never claimed for Slack again, even after the claim lapsed
         #expect(try store.recordDelivered(toSlack, at: Self.t0.addingTimeInterval(2)))
-        #expect(try !store.recordDelivered(toSlack, at: Self.t0.addingTimeInterval(3)), "a second acknowledgement changes nothing")
-        #expect(try !store.claimDelivery(toSlack, now: Self.t0.addingTimeInterval(3600), until: Self.t0.addingTimeInterval(3670)))
-        let failed = try store.recordFailedAttempt(toSlack, error: "HTTP 500", at: Self.t0, backoff: DeliveryBackoff(), jitter: 0)
+        #expect(
+            try !store.recordDelivered(toSlack, at: Self.t0.addingTimeInterval(3)),
+            "a second acknowledgement changes nothing")
+        #expect(
+            try !store.claimDelivery(
+                toSlack, now: Self.t0.addingTimeInterval(3600), until: Self.t0.addingTimeInterval(3670)))
+        let failed = try store.recordFailedAttempt(
+            toSlack, error: "HTTP 500", at: Self.t0, backoff: DeliveryBackoff(), jitter: 0)
         #expect(failed.isDelivered && failed.attempts == 1, "a late failure report cannot undo a delivery")
         // And the other channel's claim lapses: a send that never finished is tried again
-        #expect(try store.claimDelivery(toHook, now: Self.t0.addingTimeInterval(71), until: Self.t0.addingTimeInterval(141)))
+        #expect(
+            try store.claimDelivery(toHook, now: Self.t0.addingTimeInterval(71), until: Self.t0.addingTimeInterval(141))
+        )
         let entry = try #require(try store.undeliveredEvents().first)
         #expect(entry.delivery(to: Self.slack).deliveredAt == Self.t0.addingTimeInterval(2))
         #expect(!entry.delivery(to: Self.hook).isDelivered)
@@ -115,7 +132,9 @@ import Testing
         try store.enqueue(Self.event("m2"))
         try store.enqueue(Self.event("m3"))
         let all = try store.undeliveredEvents()
-        #expect(all.map(\.event.dedupeKey) == ["conflict:m1", "conflict:m2", "conflict:m3"], "a waiting dedupe key is queued once")
+        #expect(
+            all.map(\.event.dedupeKey) == ["conflict:m1", "conflict:m2", "conflict:m3"],
+            "a waiting dedupe key is queued once")
         #expect(try store.undeliveredEvents(after: all[0].id, limit: 1).map(\.id) == [all[1].id])
         // When settled before being journaled, Then nothing changes: the journal must have every event
         try store.markSettled([all[0].id], at: Self.t0)
@@ -129,6 +148,34 @@ import Testing
         // And a settled dedupe key may be queued anew
         try store.enqueue(Self.event("m1"))
         #expect(try store.eventsToJournal().map(\.event.dedupeKey) == ["conflict:m1"])
+    }
+
+    @Test func aVersion3OutboxMigratesWithItsEventsStillToJournalAndDeliver() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        // Given a state at schema v3 with one queued event (v4 taken off again by hand)
+        try store().enqueue(Self.event("m1"))
+        let downgrade = """
+            import sqlite3
+            db = sqlite3.connect('\(path)')
+            db.executescript('''
+                DROP TABLE delivery;
+                DROP INDEX outbox_journal;
+                ALTER TABLE outbox DROP COLUMN journaledAt;
+                DELETE FROM grdb_migrations WHERE identifier = 'v4-notify';
+            ''')
+            db.commit()
+            """
+        let result = try CommandRunner.run("/usr/bin/env", ["python3", "-c", downgrade])
+        #expect(result.exitCode == 0, "\(result.stderr)")
+        #expect(throws: StateError.self, "readers ask for a migration") {
+            try SQLiteStateStore(path: path, mode: .readOnly)
+        }
+        // When a writer opens it, Then v4 is applied and the event is still to journal and to deliver
+        let store = try store()
+        #expect(try store.eventsToJournal().map(\.event.dedupeKey) == ["conflict:m1"])
+        let entry = try #require(try store.undeliveredEvents().first)
+        #expect(entry.deliveries.isEmpty && !entry.isJournaled)
+        #expect(try store.integrityCheck() == "ok")
     }
 
     @Test func deliveryBackoffStaysWithinItsBounds() {
