@@ -41,7 +41,9 @@ let package = Package(
             dependencies: ["CalsyncModel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
-        .target(name: "CalsyncExecutor", dependencies: ["CalsyncModel"], swiftSettings: strict),
+        .target(
+            name: "CalsyncExecutor", dependencies: ["CalsyncModel", "CalsyncProviders", "CalsyncSecrets"],
+            swiftSettings: strict),
         .target(name: "CalsyncICal", swiftSettings: strict),
         .target(name: "CalsyncStatus", dependencies: ["CalsyncModel"], swiftSettings: strict),
         .target(
@@ -57,6 +59,8 @@ let package = Package(
                 "CalsyncModel", "CalsyncManifest", "CalsyncPlanner", "CalsyncState", "CalsyncExecutor", "CalsyncStatus",
                 "CalsyncICal", "CalsyncSecrets", "CalsyncNotify", "CalsyncProviders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -122,7 +126,11 @@ let package = Package(
         ),
         .testTarget(
             name: "CalsyncProvidersTests",
-            dependencies: ["CalsyncModel", "CalsyncProviders", "CalsyncTesting", "CalsyncEmulator"],
+            dependencies: [
+                "CalsyncModel", "CalsyncProviders", "CalsyncTesting", "CalsyncEmulator",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
@@ -133,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "CalsyncCLITests",
             dependencies: [
-                "CalsyncModel", "CalsyncState", "CalsyncSecrets", "CalsyncTesting",
+                "CalsyncModel", "CalsyncState", "CalsyncSecrets", "CalsyncTesting", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
@@ -143,7 +151,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CalsyncStateTests",
-            dependencies: ["CalsyncModel", "CalsyncState", "CalsyncExecutor", "CalsyncSecrets", "CalsyncTesting"],
+            dependencies: [
+                "CalsyncModel", "CalsyncState", "CalsyncExecutor", "CalsyncSecrets", "CalsyncTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -33,6 +33,13 @@ extension SQLiteStateStore {
         try write { try Self.enqueue(event, in: $0) }
     }
 
+    /// Every event in the outbox, oldest first.
+    public func outboxEvents() throws -> [NotificationEvent] {
+        try read { db in
+            try String.fetchAll(db, sql: "SELECT payload FROM outbox ORDER BY id").map { try Self.decode(NotificationEvent.self, $0) }
+        }
+    }
+
     // MARK: - The journal
 
     /// Events whose line is not yet in `status/events.jsonl`, oldest first.

@@ -191,6 +191,14 @@ public struct SQLiteStateStore: StateStore {
                 guard db.changesCount > 0 else { return }
                 try Self.bumpSerial(db)
                 try Self.enqueue(Self.providerDeleted(ref, at: at, webhooks: webhooks, mappings: mappings), in: db)
+            case .revokeCredential(let ref, let message, let date):
+                try Self.revokeCredential(ref, vendorMessage: message, at: date, in: db)
+            case .recordWebhook(let record):
+                try Self.recordWebhook(record, in: db)
+            case .removeWebhook(let id):
+                try db.execute(sql: "DELETE FROM webhook WHERE id = ?", arguments: [id])
+            case .enqueue(let event):
+                try Self.enqueue(event, in: db)
             }
         }
     }
