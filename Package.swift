@@ -47,10 +47,17 @@ let package = Package(
         .target(name: "CalsyncICal", swiftSettings: strict),
         .target(name: "CalsyncStatus", dependencies: ["CalsyncModel"], swiftSettings: strict),
         .target(
+            name: "CalsyncNotify",
+            dependencies: [
+                "CalsyncModel", "CalsyncState", "CalsyncProviders", .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "CalsyncCLI",
             dependencies: [
                 "CalsyncModel", "CalsyncManifest", "CalsyncPlanner", "CalsyncState", "CalsyncExecutor", "CalsyncStatus",
-                "CalsyncICal", "CalsyncSecrets", "CalsyncProviders",
+                "CalsyncICal", "CalsyncSecrets", "CalsyncNotify", "CalsyncProviders",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -135,6 +142,7 @@ let package = Package(
             name: "CalsyncCLITests",
             dependencies: [
                 "CalsyncModel", "CalsyncState", "CalsyncSecrets", "CalsyncTesting", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),
@@ -146,6 +154,14 @@ let package = Package(
             dependencies: [
                 "CalsyncModel", "CalsyncState", "CalsyncExecutor", "CalsyncSecrets", "CalsyncTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CalsyncNotifyTests",
+            dependencies: [
+                "CalsyncModel", "CalsyncState", "CalsyncNotify", "CalsyncProviders", "CalsyncTesting",
+                .product(name: "Crypto", package: "swift-crypto"),
             ],
             swiftSettings: strict
         ),

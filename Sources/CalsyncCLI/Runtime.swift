@@ -2,7 +2,9 @@ import ArgumentParser
 import CalsyncExecutor
 import CalsyncManifest
 import CalsyncModel
+import CalsyncNotify
 import CalsyncPlanner
+import CalsyncProviders
 import CalsyncSecrets
 import CalsyncState
 import CalsyncStatus
@@ -173,8 +175,25 @@ struct Runtime {
         }
         for warning in report.warnings { console.error("warning: \(warning)") }
         try writeStatus(statusCards(store: store, plan: plan))
+        try await notify(store: store)
         recordRun(report, command: command, startedAt: startedAt, store: store)
         return report
+    }
+
+    /// Appends the outbox's new events to `status/events.jsonl` and delivers the due ones to the
+    /// notification channels. A failed delivery is a warning (it is retried by a later run); an
+    /// unwritable journal or state is exit 1.
+    func notify(store: SQLiteStateStore) async throws {
+        let notifier = Notifier(
+            store: store, statusDirectory: configuration.statusDir, environment: environment,
+            transport: URLSessionTransport(defaultTimeout: .seconds(10)),
+            random: GeneratorRandomSource(SystemRandomNumberGenerator()), clock: ContinuousClock(), now: now)
+        let report = await notifier.run()
+        for warning in report.warnings { console.error(warning) }
+        guard report.errors.isEmpty else {
+            for error in report.errors { console.error("error: \(error)") }
+            throw ExitCode(1)
+        }
     }
 
     /// Records the run in the state's history when it changed anything; a no-op run writes nothing.

@@ -87,7 +87,7 @@ public struct Executor: Sendable {
                         let others = snapshot.providers.filter { $0.ref != ref }
                         report.warnings += await vendor.cleanUp(deleting: state, others: others)
                     }
-                    try store.apply(.deleteProvider(ref))
+                    try store.apply(.deleteProvider(ref, at: now))
                     report.applied.append(delete)
                 }
                 continue

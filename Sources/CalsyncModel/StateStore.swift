@@ -12,8 +12,9 @@ public enum StateChange: Sendable, Hashable {
     case removeChannel(ChannelName)
     /// Records a provider's new state (create, update, disable, or the outcome of a vendor action).
     case recordProvider(ProviderState, card: ProviderCardState)
-    /// Deletes a provider: its webhook record, mappings and credential go; entries stay.
-    case deleteProvider(ProviderRef)
+    /// Deletes a provider: its webhook record, mappings and credential go; entries stay. A
+    /// `provider_deleted` notification event dated `at` is queued in the same transaction.
+    case deleteProvider(ProviderRef, at: Date)
     /// The vendor refused the grant (`invalid_grant`): the credential goes, the provider is marked
     /// revoked and an `authorization_required` event is queued.
     case revokeCredential(ProviderRef, vendorMessage: String, at: Date)

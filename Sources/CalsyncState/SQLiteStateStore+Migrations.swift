@@ -160,6 +160,23 @@ extension SQLiteStateStore {
                     ALTER TABLE credential ADD COLUMN accessExpiresAt TEXT;
                     """)
         }
+        migrator.registerMigration("v4-notify") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE outbox ADD COLUMN journaledAt TEXT;
+                    CREATE INDEX outbox_journal ON outbox(journaledAt);
+
+                    CREATE TABLE delivery (
+                        eventId INTEGER NOT NULL REFERENCES outbox(id) ON DELETE CASCADE,
+                        channel TEXT NOT NULL,
+                        attempts INTEGER NOT NULL DEFAULT 0,
+                        nextAttemptAt TEXT,
+                        lastError TEXT,
+                        deliveredAt TEXT,
+                        PRIMARY KEY (eventId, channel)
+                    );
+                    """)
+        }
         return migrator
     }
 }

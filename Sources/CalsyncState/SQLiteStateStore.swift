@@ -180,11 +180,17 @@ public struct SQLiteStateStore: StateStore {
                         """,
                     arguments: [state.ref.tenant.rawValue, state.ref.provider.rawValue, json, cardJSON])
                 if planChanged { try Self.bumpSerial(db) }
-            case .deleteProvider(let ref):
+            case .deleteProvider(let ref, let at):
                 let arguments: StatementArguments = [ref.tenant.rawValue, ref.provider.rawValue]
+                let webhooks = try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM webhook WHERE tenant = ? AND provider = ?", arguments: arguments) ?? 0
+                let mappings = try Int.fetchOne(
+                    db, sql: "SELECT COUNT(*) FROM mapping WHERE tenant = ? AND provider = ?", arguments: arguments) ?? 0
                 try db.execute(sql: "DELETE FROM mapping WHERE tenant = ? AND provider = ?", arguments: arguments)
                 try db.execute(sql: "DELETE FROM provider WHERE tenant = ? AND name = ?", arguments: arguments)
-                if db.changesCount > 0 { try Self.bumpSerial(db) }
+                guard db.changesCount > 0 else { return }
+                try Self.bumpSerial(db)
+                try Self.enqueue(Self.providerDeleted(ref, at: at, webhooks: webhooks, mappings: mappings), in: db)
             case .revokeCredential(let ref, let message, let date):
                 try Self.revokeCredential(ref, vendorMessage: message, at: date, in: db)
             case .recordWebhook(let record):
@@ -243,6 +249,15 @@ public struct SQLiteStateStore: StateStore {
         relevant.lastError = nil
         relevant.isNotificationPending = false
         return relevant
+    }
+
+    /// The `provider_deleted` event of `ref`: counts only, never an event title.
+    static func providerDeleted(_ ref: ProviderRef, at: Date, webhooks: Int, mappings: Int) -> NotificationEvent {
+        func count(_ n: Int, _ noun: String) -> String { "\(n) \(noun)\(n == 1 ? "" : "s")" }
+        return NotificationEvent(
+            type: .providerDeleted, tenant: ref.tenant, provider: ref.provider, at: at,
+            message: "\(ref) deleted: \(count(webhooks, "webhook")) removed, \(count(mappings, "mapping")) dropped; entries and vendor events kept",
+            dedupeKey: "provider_deleted:\(ref)@\(RFC3339.preciseString(at))")
     }
 
     private static func bumpSerial(_ db: Database) throws {

@@ -78,7 +78,10 @@ import Testing
         // Raising the budget deletes them and removes their cards
         let allowed = try await ws.calsync(["reconcile", "--max-provider-deletes", "8"])
         #expect(allowed.exitCode == 0, "\(allowed.stderr)")
-        #expect(ws.files(under: "status").keys.sorted() == ["summary.md"])
+        #expect(ws.files(under: "status").keys.sorted() == ["events.jsonl", "summary.md"])
+        #expect(
+            ws.read("status/events.jsonl")?.split(separator: "\n").filter { $0.contains(#""type":"provider_deleted""#) }.count == 8,
+            "one provider_deleted line per deleted provider")
     }
 
     @Test func protectRefusesTheDelete() async throws {

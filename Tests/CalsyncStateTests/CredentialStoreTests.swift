@@ -77,7 +77,7 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try storeWithProviders()
         try store.storeCredential(Self.refs[1], try Self.ring(Self.keyA).seal(Secret("t")), at: Self.at)
-        try store.apply(.deleteProvider(Self.refs[1]))
+        try store.apply(.deleteProvider(Self.refs[1], at: Date(timeIntervalSince1970: 0)))
         #expect(try store.credential(Self.refs[1]) == nil)
     }
 

@@ -65,7 +65,7 @@ import Testing
         try store.apply(.recordProvider(ProviderState(ref: Self.ref, applied: Self.spec), card: card))
         #expect(try store.serial() == 2, "a card change alone does not move the serial")
         #expect(try store.cards()[Self.ref] == card)
-        try store.apply(.deleteProvider(Self.ref))
+        try store.apply(.deleteProvider(Self.ref, at: Date(timeIntervalSince1970: 0)))
         #expect(try store.serial() == 3)
         #expect(try store.snapshot().providers.isEmpty)
         try store.apply(.retireTenant(Self.acme))
