@@ -53,13 +53,8 @@ import Testing
 
         """
 
-    /// Runs the binary off the test's thread pool, so the receiver in this process keeps answering.
     static func calsync(_ ws: Workspace, _ arguments: [String]) async throws -> CommandResult {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try ws.calsync(arguments) })
-            }
-        }
+        try await ws.calsync(arguments)
     }
 
     @Test func reconcileThatDeletesAProviderJournalsItAndDeliversOneSignedEvent() async throws {

@@ -150,7 +150,7 @@ import Testing
         #expect(try store.eventsToJournal().map(\.event.dedupeKey) == ["conflict:m1"])
     }
 
-    @Test func aVersion3OutboxMigratesWithItsEventsStillToJournalAndDeliver() throws {
+    @Test func aVersion3OutboxMigratesWithItsEventsStillToJournalAndDeliver() async throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         // Given a state at schema v3 with one queued event (v4 taken off again by hand)
         try store().enqueue(Self.event("m1"))
@@ -165,7 +165,7 @@ import Testing
             ''')
             db.commit()
             """
-        let result = try CommandRunner.run("/usr/bin/env", ["python3", "-c", downgrade])
+        let result = try await CommandRunner.run("/usr/bin/env", ["python3", "-c", downgrade])
         #expect(result.exitCode == 0, "\(result.stderr)")
         #expect(throws: StateError.self, "readers ask for a migration") {
             try SQLiteStateStore(path: path, mode: .readOnly)
