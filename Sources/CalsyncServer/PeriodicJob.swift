@@ -1,0 +1,38 @@
+import Foundation
+import ServiceLifecycle
+
+/// A service that runs `body` every `interval` (and at start, when asked) until graceful shutdown.
+///
+/// A run in progress is never interrupted: shutdown waits for it, then the loop ends. Only the wait
+/// between runs ends early at shutdown, or at `nudge()`, which asks for a run now.
+final class PeriodicJob: Service {
+    let name: String
+    private let interval: Duration
+    private let runsAtStart: Bool
+    private let body: @Sendable () async -> Void
+    private let wakeup = Wakeup()
+
+    init(name: String, interval: Duration, runsAtStart: Bool, body: @escaping @Sendable () async -> Void) {
+        self.name = name
+        self.interval = interval
+        self.runsAtStart = runsAtStart
+        self.body = body
+    }
+
+    /// Asks for a run as soon as the current one (if any) ends.
+    func nudge() { wakeup.signal() }
+
+    func run() async {
+        let wakeup = self.wakeup
+        await withGracefulShutdownHandler {
+            if !runsAtStart { await wakeup.wait(until: .now + interval) }
+            while !Task.isCancelled && !Task.isShuttingDownGracefully {
+                await body()
+                guard !Task.isCancelled && !Task.isShuttingDownGracefully else { break }
+                await wakeup.wait(until: .now + interval)
+            }
+        } onGracefulShutdown: {
+            wakeup.signal()
+        }
+    }
+}
