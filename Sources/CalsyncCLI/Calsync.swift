@@ -14,7 +14,7 @@ public struct Calsync: AsyncParsableCommand {
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ReconcileCommand.self, DriftCommand.self,
             StatusCommand.self, EntriesCommand.self, TenantsCommand.self, StateCommand.self, KeysCommand.self,
-            SchemaCommand.self,
+            ServeCommand.self, SchemaCommand.self,
         ]
     )
 
