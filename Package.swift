@@ -74,6 +74,14 @@ let package = Package(
         .executableTarget(
             name: "calsync-bench", dependencies: ["CalsyncModel", "CalsyncState", "CalsyncTesting"], swiftSettings: strict
         ),
+        .executableTarget(
+            name: "calsync-serve-bench",
+            dependencies: [
+                "CalsyncModel", "CalsyncState", "CalsyncSecrets", "CalsyncTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "CalsyncTesting",
             dependencies: ["CalsyncEmulator", .product(name: "Logging", package: "swift-log")],
