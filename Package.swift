@@ -64,8 +64,10 @@ let package = Package(
             name: "CalsyncCLI",
             dependencies: [
                 "CalsyncModel", "CalsyncManifest", "CalsyncPlanner", "CalsyncState", "CalsyncExecutor", "CalsyncStatus",
-                "CalsyncICal", "CalsyncSecrets", "CalsyncServer",
+                "CalsyncICal", "CalsyncSecrets", "CalsyncProviders", "CalsyncServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -135,7 +137,11 @@ let package = Package(
         ),
         .testTarget(
             name: "CalsyncProvidersTests",
-            dependencies: ["CalsyncModel", "CalsyncProviders", "CalsyncTesting", "CalsyncEmulator"],
+            dependencies: [
+                "CalsyncModel", "CalsyncProviders", "CalsyncTesting", "CalsyncEmulator",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -13,7 +13,7 @@ public struct Calsync: AsyncParsableCommand {
         version: CalsyncVersion.current,
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ReconcileCommand.self, DriftCommand.self,
-            StatusCommand.self, EntriesCommand.self, TenantsCommand.self, StateCommand.self, KeysCommand.self,
+            StatusCommand.self, AuthorizeCommand.self, EntriesCommand.self, TenantsCommand.self, StateCommand.self, KeysCommand.self,
             ServeCommand.self, SchemaCommand.self,
         ]
     )

@@ -1,5 +1,6 @@
 import ArgumentParser
 import CalsyncModel
+import CalsyncSecrets
 import CalsyncServer
 import CalsyncState
 import CalsyncStatus
@@ -11,22 +12,30 @@ import Logging
 /// provider due and ask the reconcile timer for a pass, which plans what is due:
 ///
 /// - `sync`: the sync engine (`calsync sync`) plugs in here, taking the run lock per sync;
-/// - `renewSubscription`, `replaceSubscription`, `renewWebhooks`: the executor's webhook support;
-/// - `authorization`: the web OAuth flow of `calsync authorize` (pending authorizations, code exchange).
+/// - `renewSubscription`, `replaceSubscription`, `renewWebhooks`: the executor's webhook support.
+///
+/// The web OAuth seam is `calsync authorize`'s flow on the app's `webRedirectUri`.
 final class ServeComposition: Sendable {
     let runtime: Runtime
     let store: SQLiteStateStore
     let paths: [String]
     let maxProviderDeletes: Int?
     let logger: Logger
+    /// The web OAuth flow; nil without a keyring (tokens could not be sealed).
+    let authorization: ServeWebAuthorization?
     private let server = ServerReference()
 
-    init(runtime: Runtime, store: SQLiteStateStore, paths: [String], maxProviderDeletes: Int?, logger: Logger) {
+    init(runtime: Runtime, store: SQLiteStateStore, keyring: Keyring?, paths: [String], maxProviderDeletes: Int?, logger: Logger) {
         self.runtime = runtime
         self.store = store
         self.paths = paths
         self.maxProviderDeletes = maxProviderDeletes
         self.logger = logger
+        authorization = keyring.map {
+            ServeWebAuthorization(
+                runtime: runtime, store: store, keyring: $0,
+                access: VendorAccess(configuration: runtime.configuration, environment: runtime.environment))
+        }
     }
 
     /// Lets the seams ask `server` for reconcile passes.
@@ -57,7 +66,7 @@ final class ServeComposition: Sendable {
             providerCards: { tenant in
                 try self.runtime.statusCards(store: self.store, plan: nil).filter { $0.ref.tenant == tenant }
             },
-            authorization: nil)
+            authorization: authorization)
     }
 
     /// Channels and subscriptions expiring within the renewal window make the timer run a pass now,

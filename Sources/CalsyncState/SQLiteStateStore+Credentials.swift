@@ -24,14 +24,16 @@ extension SQLiteStateStore {
             try db.execute(
                 sql: """
                     INSERT INTO credential (tenant, provider, keyId, sealed, updatedAt) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT(tenant, provider) DO UPDATE SET keyId = excluded.keyId, sealed = excluded.sealed, updatedAt = excluded.updatedAt
+                    ON CONFLICT(tenant, provider) DO UPDATE SET keyId = excluded.keyId, sealed = excluded.sealed, updatedAt = excluded.updatedAt,
+                        accessKeyId = NULL, sealedAccess = NULL, accessExpiresAt = NULL
                     """,
                 arguments: [
                     ref.tenant.rawValue, ref.provider.rawValue, sealed.keyID.rawValue, sealed.combined, RFC3339.preciseString(date),
                 ])
             var state = try Self.decode(ProviderState.self, stateJSON)
-            if state.credential != .valid {
+            if state.credential != .valid || state.lastError != nil {
                 state.credential = .valid
+                state.lastError = nil
                 try db.execute(
                     sql: "UPDATE provider SET state = ? WHERE tenant = ? AND name = ?",
                     arguments: [try Self.encode(state), ref.tenant.rawValue, ref.provider.rawValue])

@@ -190,6 +190,44 @@ import Testing
         #expect(await server.stop() == 0)
     }
 
+    @Test func theWebOAuthFlowStoresTheTokenOnce() async throws {
+        // Given the emulator's apps, with the web redirect URI and an API token declared
+        let world = try await VendorWorld.start(microsoft: [:])
+        defer { Task { await world.stop() } }
+        let ws = world.workspace
+        let redirect = "http://127.0.0.1:\(world.redirectPort)/oauth/callback"
+        var manifest = try #require(ws.read("manifests/acme.yaml"))
+        manifest = manifest.replacingOccurrences(of: "      redirectUri: \(redirect)\n", with: "      redirectUri: \(redirect)\n      webRedirectUri: \(redirect)\n")
+        manifest = manifest.replacingOccurrences(of: "spec:\n  oauthApps:", with: "spec:\n  apiToken: { env: ACME_API_TOKEN }\n  oauthApps:")
+        try ws.write("manifests/acme.yaml", manifest)
+        ws.environment["ACME_API_TOKEN"] = Self.apiToken
+        ws.environment["CALSYNC_STATE_SECRET"] = Self.stateSecret
+        #expect(try ws.calsync(["reconcile"]).exitCode == 3)
+        let server = try await serve(ws)
+        // When the operator starts at /oauth/start and the vendor consents
+        let start = try await server.send("GET", "/oauth/start/acme/google-main", headers: ["Authorization": "Bearer \(Self.apiToken)"])
+        #expect(start.status == 302, "\(start.text)")
+        let authorizeURL = try #require(start.header("location"))
+        #expect(authorizeURL.contains("code_challenge_method=S256"))
+        let consent = try await world.emulator.send("GET", authorizeURL)
+        let redirected = try #require(consent.header("location").flatMap(URLComponents.init(string:)))
+        let code = try #require(redirected.queryItems?.first { $0.name == "code" }?.value)
+        let state = try #require(redirected.queryItems?.first { $0.name == "state" }?.value)
+        var callback = URLComponents()
+        callback.path = "/oauth/callback"
+        callback.queryItems = [URLQueryItem(name: "code", value: code), URLQueryItem(name: "state", value: state)]
+        let encoded = try #require(callback.percentEncodedQuery).replacingOccurrences(of: "+", with: "%2B")
+        // Then the callback stores the sealed token, once
+        let done = try await server.send("GET", "/oauth/callback?" + encoded)
+        #expect(done.status == 200, "\(done.text)")
+        let status = try ws.calsync(["status", "acme/google-main", "-o", "json"])
+        #expect(status.stdout.contains("\"oauth\": \"OAuth Complete\""), "\(status.stdout)")
+        let again = try await server.send("GET", "/oauth/callback?" + encoded)
+        #expect(again.status == 400)
+        #expect(!done.text.contains(code) && !again.text.contains(code) && !server.stderr.contains(code))
+        #expect(await server.stop() == 0)
+    }
+
     @Test func badFlagsAreUsageErrors() throws {
         let ws = try Workspace()
         let noListen = try ws.calsync(["serve"])

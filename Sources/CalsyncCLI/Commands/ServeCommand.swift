@@ -100,7 +100,7 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.environment = runtime.environment
 
         let composition = ServeComposition(
-            runtime: runtime, store: store, paths: paths, maxProviderDeletes: maxProviderDeletes, logger: logger)
+            runtime: runtime, store: store, keyring: keyring, paths: paths, maxProviderDeletes: maxProviderDeletes, logger: logger)
         let server: Server
         do {
             server = try await Server.start(
