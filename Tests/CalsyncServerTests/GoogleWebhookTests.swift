@@ -72,6 +72,15 @@ import Testing
         try await fixture.stop()
     }
 
+    @Test func aChannelRemovedFromTheStateIsRefusedWithinASecond() async throws {
+        let fixture = try await ServerFixture()
+        #expect(try await fixture.google(channel: "chan-acme", token: ServerFixture.channelToken, state: "sync").status == 200)
+        try fixture.store.removeWebhook(id: "chan-acme")
+        try await Task.sleep(for: .milliseconds(1100))
+        #expect(try await fixture.google(channel: "chan-acme", token: ServerFixture.channelToken).status == 401)
+        try await fixture.stop()
+    }
+
     @Test func missingChannelIdOrStateIsRefused() async throws {
         let fixture = try await ServerFixture()
         #expect(try await fixture.send("POST", "/webhooks/google").status == 401)
