@@ -16,8 +16,11 @@ struct ServeBench: AsyncParsableCommand {
     @Option(help: "The calsync executable to run (a release build).")
     var calsync: String
 
-    @Option(help: "Concurrent clients, each with its own URLSession.")
+    @Option(help: "Concurrent clients.")
     var clients: Int = 16
+
+    @Flag(help: "Share one URLSession between the clients instead of one each.")
+    var sharedSession = false
 
     @Option(help: "Notifications per client.")
     var requests: Int = 1000
@@ -66,13 +69,14 @@ struct ServeBench: AsyncParsableCommand {
         for index in 0..<50 { _ = try await post(warm, index) }
         warm.shutdown()
 
-        let (clients, requests) = (self.clients, self.requests)
+        let (clients, requests, sessionPerClient) = (self.clients, self.requests, !self.sharedSession)
+        let shared = HTTPClient()
         let started = ContinuousClock.now
         let latencies = try await withThrowingTaskGroup(of: [Duration].self) { group in
             for client in 0..<clients {
                 group.addTask {
-                    let http = HTTPClient()
-                    defer { http.shutdown() }
+                    let http = sessionPerClient ? HTTPClient() : shared
+                    defer { if sessionPerClient { http.shutdown() } }
                     var samples: [Duration] = []
                     samples.reserveCapacity(requests)
                     for index in 0..<requests { samples.append(try await post(http, client * requests + index)) }
@@ -82,6 +86,7 @@ struct ServeBench: AsyncParsableCommand {
             return try await group.reduce(into: [Duration]()) { $0.append(contentsOf: $1) }
         }.sorted()
         let elapsed = ContinuousClock.now - started
+        shared.shutdown()
         // Let the last debounce interval pass so its syncs are counted.
         try await Task.sleep(for: .seconds(3))
         let metrics = try await server.send("GET", "/metrics").text
@@ -94,7 +99,9 @@ struct ServeBench: AsyncParsableCommand {
         }
         func percentile(_ p: Double) -> Duration { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-        print("calsync-serve-bench: \(clients) clients × \(requests) Google exists notifications over \(providers) providers")
+        print(
+            "calsync-serve-bench: \(clients) clients × \(requests) Google exists notifications over \(providers) providers, "
+                + (sessionPerClient ? "one URLSession each" : "one shared URLSession"))
         print(String(format: "  %.0f notifications/s", Double(latencies.count) / seconds)
             + ", p50 \(milliseconds(percentile(0.50))), p99 \(milliseconds(percentile(0.99)))"
             + ", \(Int(syncs)) syncs caused (debounce 2s), serve exited \(code.map(String.init) ?? "late")")
