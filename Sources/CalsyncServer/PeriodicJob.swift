@@ -11,6 +11,7 @@ final class PeriodicJob: Service {
     private let runsAtStart: Bool
     private let body: @Sendable () async -> Void
     private let wakeup = Wakeup()
+    private let opened = Wakeup()
 
     init(name: String, interval: Duration, runsAtStart: Bool, body: @escaping @Sendable () async -> Void) {
         self.name = name
@@ -19,12 +20,16 @@ final class PeriodicJob: Service {
         self.body = body
     }
 
+    /// Lets the job begin; until then `run()` waits, so nothing runs for a server that never listened.
+    func open() { opened.signal() }
+
     /// Asks for a run as soon as the current one (if any) ends.
     func nudge() { wakeup.signal() }
 
     func run() async {
-        let wakeup = self.wakeup
+        let (wakeup, opened) = (self.wakeup, self.opened)
         await withGracefulShutdownHandler {
+            await opened.wait(until: nil)
             if !runsAtStart { await wakeup.wait(until: .now + interval) }
             while !Task.isCancelled && !Task.isShuttingDownGracefully {
                 await body()
@@ -32,6 +37,7 @@ final class PeriodicJob: Service {
                 await wakeup.wait(until: .now + interval)
             }
         } onGracefulShutdown: {
+            opened.signal()
             wakeup.signal()
         }
     }

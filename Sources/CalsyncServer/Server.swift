@@ -98,6 +98,7 @@ public final class Server: Sendable {
             configuration: .init(
                 address: .hostname(configuration.listen.host, port: configuration.listen.port), serverName: "calsync"),
             onServerRunning: { channel in
+                for job in [reconcileTimer, maintenance, watchdogJob] { job.open() }
                 let host = channel.localAddress?.ipAddress ?? configuration.listen.host
                 let port = channel.localAddress?.port ?? 0
                 portContinuation.yield(ListenAddress(host: host, port: port).description)

@@ -160,6 +160,19 @@ import Testing
             #expect(failure.stderr.contains("pid "))
             #expect(failure.stdout.isEmpty)
         }
+        // A serve on another state cannot take the first one's address: exit 1, and no pass ran
+        let address = String(first.baseURL.dropFirst("http://".count))
+        do {
+            let taken = try await ServerProcess.launch(
+                ["--listen", address, "--state", "other/state.db", "--status-dir", "other/status"], in: ws.path, environment: ws.environment)
+            _ = await taken.stop()
+            Issue.record("a serve started on a taken address")
+        } catch let failure as ServerProcess.StartFailure {
+            #expect(failure.exitCode == 1)
+            #expect(failure.stderr.contains("cannot listen on \(address)"), "\(failure.stderr)")
+            #expect(!failure.stdout.contains("Reconcile:"))
+            #expect(!ws.exists("other/status"))
+        }
         // And once the first stops, a new one starts
         #expect(await first.stop() == 0)
         let next = try await serve(ws)
