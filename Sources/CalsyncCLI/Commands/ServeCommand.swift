@@ -13,10 +13,10 @@ struct ServeCommand: AsyncParsableCommand {
         commandName: "serve",
         abstract: "Serve webhooks, the tenant HTTP API and the web OAuth flow, and reconcile on a timer.",
         discussion: """
-            Prints `listening on HOST:PORT` once it listens, reconciles at start and every --interval, and
-            stops gracefully on SIGTERM or SIGINT, finishing the requests, syncs and pass in flight.
-            One serve per state: a second one exits 4 naming the first. Operator commands (entries,
-            status, reconcile between passes) keep working while it runs. Logs go to standard error.
+            Prints `listening on HOST:PORT` once it listens, reconciles at start and every --interval, and \
+            stops gracefully on SIGTERM or SIGINT, finishing the requests, syncs and pass in flight. \
+            One serve per state: a second one exits 4 naming the first. Operator commands (entries, \
+            status, reconcile between passes) keep working while it runs. Logs go to standard error. \
             Routes, metrics and the OAuth flow: docs/serve.md.
             """
     )
@@ -27,19 +27,19 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Address to listen on: HOST:PORT, [IPv6]:PORT or :PORT (every interface); port 0 picks a free one.", valueName: "addr"))
     var listen: String
 
-    @Option(help: ArgumentHelp("Time between reconcile passes, 1s or more (default 5m).", valueName: "duration"))
+    @Option(help: ArgumentHelp("Time between reconcile passes, 1s or more.", valueName: "duration"))
     var interval: String = "5m"
 
-    @Option(help: ArgumentHelp("Notifications for one provider within this time cause one sync (default 2s).", valueName: "duration"))
+    @Option(help: ArgumentHelp("Notifications for one provider within this time cause one sync.", valueName: "duration"))
     var debounce: String = "2s"
 
-    @Option(name: .customLong("max-concurrent-syncs"), help: "Syncs run at once (default 4).")
+    @Option(name: .customLong("max-concurrent-syncs"), help: "Syncs run at once.")
     var maxConcurrentSyncs: Int = 4
 
     @Option(name: .customLong("max-provider-deletes"), help: "Most provider deletes in one reconcile pass (default 5).")
     var maxProviderDeletes: Int?
 
-    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical (default info).")
+    @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
     var logLevel: String = "info"
 
     @Option(name: .customLong("maintenance-interval"), help: .hidden)
