@@ -43,7 +43,9 @@ let package = Package(
             dependencies: ["CalsyncModel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
-        .target(name: "CalsyncExecutor", dependencies: ["CalsyncModel"], swiftSettings: strict),
+        .target(
+            name: "CalsyncExecutor", dependencies: ["CalsyncModel", "CalsyncProviders", "CalsyncSecrets"],
+            swiftSettings: strict),
         .target(name: "CalsyncICal", swiftSettings: strict),
         .target(name: "CalsyncStatus", dependencies: ["CalsyncModel"], swiftSettings: strict),
         .target(
@@ -86,7 +88,11 @@ let package = Package(
         ),
         .target(
             name: "CalsyncTesting",
-            dependencies: ["CalsyncEmulator", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CalsyncEmulator", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -150,7 +156,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "CalsyncCLITests", dependencies: ["CalsyncModel", "CalsyncState", "CalsyncSecrets", "CalsyncTesting"],
+            name: "CalsyncCLITests",
+            dependencies: [
+                "CalsyncModel", "CalsyncState", "CalsyncSecrets", "CalsyncTesting", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
@@ -166,7 +175,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CalsyncStateTests",
-            dependencies: ["CalsyncModel", "CalsyncState", "CalsyncExecutor", "CalsyncSecrets", "CalsyncTesting"],
+            dependencies: [
+                "CalsyncModel", "CalsyncState", "CalsyncExecutor", "CalsyncSecrets", "CalsyncTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

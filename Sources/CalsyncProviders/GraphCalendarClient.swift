@@ -85,7 +85,7 @@ public struct GraphCalendarClient: CalendarClient {
             url = link
         } else {
             url = VendorWire.url(
-                api, Self.calendarPath(calendarId) + ["calendarView", "delta"],
+                api, Self.deltaPath(calendarId),
                 query: [("startDateTime", RFC3339.string(window.start)), ("endDateTime", RFC3339.string(window.end))])
         }
         var order: [String] = []
@@ -129,6 +129,12 @@ public struct GraphCalendarClient: CalendarClient {
                 leftWindow: zip(order, entries).filter { $0.1.leftWindow }.map(\.0),
                 cursor: deltaLink, isFull: cursor == nil)
         }
+    }
+
+    /// Path segments of calendarView delta: the documented `me/calendarView/delta` for the default
+    /// calendar, `me/calendars/{id}/calendarView/delta` for another.
+    static func deltaPath(_ calendarId: String) -> [String] {
+        calendarId == "calendar" ? ["me", "calendarView", "delta"] : ["me", "calendars", calendarId, "calendarView", "delta"]
     }
 
     /// `Prefer` of every read: the page size, UTC times and text bodies.

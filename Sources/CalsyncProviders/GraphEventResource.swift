@@ -68,12 +68,15 @@ struct GraphEventResource: Decodable {
             updatedAt: lastModifiedDateTime.flatMap(VendorWire.timestamp), seriesID: seriesMasterId, stamp: stamp)
     }
 
-    /// The stamp a transaction id was derived from: the id itself, or the part before its last `#`
-    /// (`CalendarClients.idempotencyKey(vendor: .microsoft, …)` appends `#generation`).
+    /// The stamp a transaction id was derived from: the part before a trailing `#generation`
+    /// (`CalendarClients.idempotencyKey(vendor: .microsoft, …)`), or the whole id.
     static func stamp(fromTransactionID text: String) -> OwnershipStamp? {
-        if let stamp = OwnershipStamp(text) { return stamp }
-        guard let hash = text.lastIndex(of: "#") else { return nil }
-        return OwnershipStamp(String(text[..<hash]))
+        if let hash = text.lastIndex(of: "#"), text[text.index(after: hash)...].allSatisfy(\.isNumber),
+            text.index(after: hash) < text.endIndex
+        {
+            return OwnershipStamp(String(text[..<hash]))
+        }
+        return OwnershipStamp(text)
     }
 
     /// An all-day value is the date of its local midnight; a timed one is read in its `timeZone` (UTC

@@ -80,7 +80,11 @@ extension SQLiteStateStore {
     /// - Returns: false when the provider was already marked revoked (nothing written).
     @discardableResult
     public func revokeCredential(_ ref: ProviderRef, vendorMessage: String, at date: Date) throws -> Bool {
-        try write { db in
+        try write { try Self.revokeCredential(ref, vendorMessage: vendorMessage, at: date, in: $0) }
+    }
+
+    @discardableResult
+    static func revokeCredential(_ ref: ProviderRef, vendorMessage: String, at date: Date, in db: Database) throws -> Bool {
             let arguments: StatementArguments = [ref.tenant.rawValue, ref.provider.rawValue]
             guard let json = try String.fetchOne(db, sql: "SELECT state FROM provider WHERE tenant = ? AND name = ?", arguments: arguments)
             else { return false }
@@ -100,6 +104,5 @@ extension SQLiteStateStore {
                 in: db)
             try db.execute(sql: "UPDATE meta SET serial = serial + 1 WHERE id = 1")
             return true
-        }
     }
 }
