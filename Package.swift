@@ -23,6 +23,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
     ],
     targets: [
         .target(name: "CalsyncModel", swiftSettings: strict),
@@ -54,10 +56,24 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "CalsyncServer",
+            dependencies: [
+                "CalsyncModel", "CalsyncState", "CalsyncStatus", "CalsyncSecrets", "CalsyncProviders",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "UnixSignals", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"), .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "CalsyncCLI",
             dependencies: [
                 "CalsyncModel", "CalsyncManifest", "CalsyncPlanner", "CalsyncState", "CalsyncExecutor", "CalsyncStatus",
-                "CalsyncICal", "CalsyncSecrets", "CalsyncNotify", "CalsyncProviders",
+                "CalsyncICal", "CalsyncSecrets", "CalsyncNotify", "CalsyncProviders", "CalsyncServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -68,6 +84,14 @@ let package = Package(
         .executableTarget(name: "calsync", dependencies: ["CalsyncCLI"], swiftSettings: strict),
         .executableTarget(
             name: "calsync-bench", dependencies: ["CalsyncModel", "CalsyncState", "CalsyncTesting"], swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "calsync-serve-bench",
+            dependencies: [
+                "CalsyncModel", "CalsyncState", "CalsyncSecrets", "CalsyncTesting",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: strict
         ),
         .target(
             name: "CalsyncTesting",
@@ -143,6 +167,14 @@ let package = Package(
             dependencies: [
                 "CalsyncModel", "CalsyncState", "CalsyncSecrets", "CalsyncTesting", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CalsyncServerTests",
+            dependencies: [
+                "CalsyncModel", "CalsyncServer", "CalsyncState", "CalsyncSecrets", "CalsyncStatus", "CalsyncProviders", "CalsyncTesting",
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
         ),

@@ -14,7 +14,8 @@ public struct Calsync: AsyncParsableCommand {
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ReconcileCommand.self, DriftCommand.self,
             StatusCommand.self, AuthorizeCommand.self, EntriesCommand.self, TenantsCommand.self, StateCommand.self,
-            KeysCommand.self, DoctorCommand.self, SchemaCommand.self,
+            KeysCommand.self, DoctorCommand.self, ServeCommand.self,
+            SchemaCommand.self,
         ]
     )
 

@@ -27,28 +27,13 @@ public final class StateLock: Sendable {
         databasePath: String, holder: LockHolder, timeout: Duration?, clock: any Clock<Duration> = ContinuousClock()
     ) async throws -> StateLock {
         let path = path(forDatabase: databasePath)
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        }
         let deadline = timeout.map { ContinuousClock.now + $0 }
         while true {
-            let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
-            guard descriptor >= 0 else {
-                throw StateError(.io, "cannot open the state lock file \"\(path)\": \(String(cString: strerror(errno)))")
+            if let descriptor = try tryLock(path: path) {
+                let lock = StateLock(path: path, holder: holder, descriptor: descriptor)
+                lock.writeHolder()
+                return lock
             }
-            if flock(descriptor, LOCK_EX | LOCK_NB) == 0 {
-                // The file may have been replaced by `state unlock --force` while we waited.
-                var opened = stat(), current = stat()
-                if fstat(descriptor, &opened) == 0, stat(path, &current) == 0, opened.st_ino == current.st_ino {
-                    let lock = StateLock(path: path, holder: holder, descriptor: descriptor)
-                    lock.writeHolder()
-                    return lock
-                }
-                close(descriptor)
-                continue
-            }
-            close(descriptor)
             if let deadline, ContinuousClock.now < deadline {
                 try await clock.sleep(for: .milliseconds(100))
                 continue
@@ -58,6 +43,33 @@ public final class StateLock: Sendable {
             throw StateError(
                 .lockHeld,
                 "the state lock is \(who). Wait for it to finish, retry with --lock-timeout, or break it with `calsync state unlock --force \(current?.id ?? "ID")` if that run is gone.")
+        }
+    }
+
+    /// Takes an exclusive `flock` on the file at `path` without waiting, creating it and its directory.
+    ///
+    /// - Returns: The open descriptor holding the lock, or nil when another process holds it.
+    /// - Throws: `StateError.io` when the file cannot be opened.
+    static func tryLock(path: String) throws -> Int32? {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        while true {
+            let descriptor = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644)
+            guard descriptor >= 0 else {
+                throw StateError(.io, "cannot open the lock file \"\(path)\": \(String(cString: strerror(errno)))")
+            }
+            guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+                close(descriptor)
+                return nil
+            }
+            // The file may have been replaced (`state unlock --force`) between open and flock.
+            var opened = stat(), current = stat()
+            if fstat(descriptor, &opened) == 0, stat(path, &current) == 0, opened.st_ino == current.st_ino {
+                return descriptor
+            }
+            close(descriptor)
         }
     }
 
@@ -99,7 +111,10 @@ public final class StateLock: Sendable {
         }
     }
 
-    private func writeHolder() {
+    private func writeHolder() { Self.writeHolder(holder, descriptor: descriptor) }
+
+    /// Records `holder` in the lock file open at `descriptor`, for other runs' messages.
+    static func writeHolder(_ holder: LockHolder, descriptor: Int32) {
         let encoder = JSONEncoder()
         encoder.dateEncodingStrategy = .iso8601
         encoder.outputFormatting = [.sortedKeys]

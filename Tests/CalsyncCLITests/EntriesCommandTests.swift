@@ -11,7 +11,7 @@ import Testing
     static let range = ["--from", "2026-10-01T00:00:00Z", "--to", "2027-12-31T00:00:00Z"]
 
     /// A workspace whose state knows the sample tenants.
-    func reconciled() throws -> Workspace {
+    func reconciled() async throws -> Workspace {
         let ws = try Workspace()
         try ws.copySampleManifests()
         #expect(try await ws.calsync(["reconcile"]).exitCode == 3)
@@ -26,7 +26,7 @@ import Testing
     }
 
     @Test func addUpdateDeleteWithVersions() async throws {
-        let ws = try reconciled()
+        let ws = try await reconciled()
         // Given an entry added from the shell
         let add = try await ws.calsync([
             "entries", "add", "--tenant", "acme", "--title", "Board", "--start", "2026-11-26T10:00:00Z", "--end",
@@ -56,7 +56,7 @@ import Testing
     }
 
     @Test func allDayEntriesUseExclusiveDates() async throws {
-        let ws = try reconciled()
+        let ws = try await reconciled()
         let add = try await ws.calsync([
             "entries", "add", "--tenant", "acme", "--title", "Offsite", "--start", "2026-12-01", "--end", "2026-12-02",
             "--all-day",
@@ -80,7 +80,7 @@ import Testing
         (["--start", "2026-11-26T10:00:00Z", "--end", "2026-11-26T11:00:00Z", "--time-zone", "Mars/Olympus"], 1, "unknown"),
     ])
     func badEntriesAreRefused(_ flags: [String], _ code: Int32, _ message: String) async throws {
-        let ws = try reconciled()
+        let ws = try await reconciled()
         let result = try await ws.calsync(["entries", "add", "--tenant", "acme", "--title", "x"] + flags)
         #expect(result.exitCode == code)
         #expect(result.stderr.contains(message), "\(result.stderr)")
@@ -88,7 +88,7 @@ import Testing
     }
 
     @Test func unknownTenantAndMissingTenant() async throws {
-        let ws = try reconciled()
+        let ws = try await reconciled()
         let unknown = try await ws.calsync(["entries", "list", "--tenant", "initech"])
         #expect(unknown.exitCode == 1)
         #expect(unknown.stderr.contains("tenant \"initech\" is not in the state"))
@@ -101,7 +101,7 @@ import Testing
 
     @Test(arguments: ["google.ics", "outlook.ics", "apple.ics", "thunderbird.ics", "outlook-display-names.ics"])
     func vendorFilesImportOnceAndRoundTrip(_ file: String) async throws {
-        let ws = try reconciled()
+        let ws = try await reconciled()
         // Given a file as a vendor exports it, When imported twice
         let first = try await ws.calsync(["entries", "import", "--tenant", "acme", "\(Self.vendors)/\(file)"] + Self.range)
         #expect(first.exitCode == 0, "\(first.stderr)")
@@ -130,7 +130,7 @@ import Testing
     }
 
     @Test func higherSequenceUpdatesTheImportedEntry() async throws {
-        let ws = try reconciled()
+        let ws = try await reconciled()
         func calendar(_ sequence: Int, _ title: String) -> String {
             """
             BEGIN:VCALENDAR\r
@@ -162,7 +162,7 @@ import Testing
 
     @Test(arguments: ["missing-uid.ics", "end-before-start.ics", "binary.ics", "unterminated-event.ics", "bad-rrule-part.ics"])
     func malformedFilesImportNothing(_ file: String) async throws {
-        let ws = try reconciled()
+        let ws = try await reconciled()
         let path = "\(Self.malformed)/\(file)"
         let result = try await ws.calsync(["entries", "import", "--tenant", "acme", path] + Self.range)
         #expect(result.exitCode == 1)
@@ -172,7 +172,7 @@ import Testing
     }
 
     @Test func entriesWorkBesideAHeldRunLock() async throws {
-        let ws = try reconciled()
+        let ws = try await reconciled()
         let holder = LockHolder(id: "serve", command: "calsync serve", pid: 1, host: "h", since: Date())
         let lock = try await StateLock.acquire(databasePath: ws.path + "/.calsync/state.db", holder: holder, timeout: nil)
         defer { lock.release() }
@@ -183,7 +183,7 @@ import Testing
     }
 
     @Test func purgeRemovesTheScheduleOnlyWhenConfirmed() async throws {
-        let ws = try reconciled()
+        let ws = try await reconciled()
         _ = try await ws.calsync(["entries", "import", "--tenant", "globex", "\(Self.vendors)/google.ics"] + Self.range)
         await #expect(try !entries(ws, "globex").isEmpty)
         #expect(try await ws.calsync(["tenants", "purge", "globex", "--confirm", "acme"]).exitCode == 64)

@@ -2,6 +2,7 @@ import ArgumentParser
 import CalsyncICal
 import CalsyncModel
 import CalsyncState
+import CalsyncStatus
 import Foundation
 
 /// `calsync entries ...`: the tenant's schedule, the local side of every sync.

@@ -77,7 +77,9 @@ struct ReconcileCommand: AsyncParsableCommand {
             "error: the state at \"\(runtime.configuration.statePath)\" is empty, but \"\(runtime.configuration.statusDir)\" holds provider cards: the state file may be lost. Restore it (`calsync state backup` makes copies), or rerun with --init to adopt the manifests as new.")
     }
 
-    private func reconcileOnce(runtime: Runtime, timeout: Duration?) async throws -> Int32 {
+    /// One reconcile: plan, apply, status files; its exit code. `serve`'s reconcile timer runs it too,
+    /// holding the run lock as `lockCommand`.
+    func reconcileOnce(runtime: Runtime, timeout: Duration?, lockCommand: String = "calsync reconcile") async throws -> Int32 {
         let startedAt = runtime.now
         let desired = try runtime.loadManifests(paths)
         if dryRun {
@@ -96,7 +98,7 @@ struct ReconcileCommand: AsyncParsableCommand {
             refuseLostState(runtime)
             return 1
         }
-        let lock = try await runtime.lock(command: "calsync reconcile", timeout: timeout)
+        let lock = try await runtime.lock(command: lockCommand, timeout: timeout)
         defer { lock.release() }
         let store = try runtime.openReadWrite()
         let snapshot = try runtime.failing { try store.snapshot() }
