@@ -89,8 +89,13 @@ func report(_ name: String, _ runs: [Measurement], target: String) {
     let rss = runs.map(\.peakRSSMiB).max() ?? 0
     print(
         String(
-            format: "%-44@ median %.3f s (min %.3f, max %.3f, %d runs), peak RSS %.1f MiB   target: %@",
-            name as NSString, median, times.first ?? 0, times.last ?? 0, runs.count, rss, target as NSString))
+            format: "%@ median %.3f s (min %.3f, max %.3f, %d runs), peak RSS %.1f MiB   target: %@",
+            padded(name), median, times.first ?? 0, times.last ?? 0, runs.count, rss, target as NSString))
+}
+
+/// `name` followed by spaces up to 44 characters (Foundation on Linux ignores the width of `%-44@`).
+func padded(_ name: String) -> NSString {
+    (name + String(repeating: " ", count: max(0, 44 - name.count))) as NSString
 }
 
 var calsync = RepositoryPaths.path(".build/release/calsync")
@@ -131,7 +136,7 @@ do {
         perProvider.append((providers, median))
         report("plan --no-refresh: \(providers) providers", plans, target: providers == 10_000 ? "< 1 s, < 200 MB" : "linear")
         if providers == 10_000 {
-            print(String(format: "%-44@ %.3f s for 10,000 providers (%d transactions)", "reconcile from empty state" as NSString, setup.seconds, 11_000))
+            print(String(format: "%@ %.3f s for 10,000 providers (%d transactions)", padded("reconcile from empty state"), setup.seconds, 11_000))
             let store = try SQLiteStateStore(path: ws.path + "/.calsync/state.db", mode: .readOnly)
             let before = try store.serial()
             let noop = (0..<3).map { _ in measure(calsync, ["reconcile"], in: ws.path) }
