@@ -83,7 +83,9 @@ let package = Package(
         ),
         .executableTarget(name: "calsync", dependencies: ["CalsyncCLI"], swiftSettings: strict),
         .executableTarget(
-            name: "calsync-bench", dependencies: ["CalsyncModel", "CalsyncState", "CalsyncTesting"], swiftSettings: strict
+            name: "calsync-bench",
+            dependencies: ["CalsyncModel", "CalsyncState", "CalsyncSecrets", "CalsyncEmulator", "CalsyncTesting"],
+            swiftSettings: strict
         ),
         .executableTarget(
             name: "calsync-serve-bench",

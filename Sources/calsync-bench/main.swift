@@ -15,7 +15,11 @@ struct Measurement {
 }
 
 /// Runs a command with its output discarded and returns its wall time and peak resident memory.
-func measure(_ executable: String, _ arguments: [String], in directory: String? = nil) -> Measurement {
+/// - Parameters:
+///   - environment: Variables set for the command on top of this process's environment.
+func measure(
+    _ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]
+) -> Measurement {
     var pid: pid_t = 0
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
@@ -23,11 +27,14 @@ func measure(_ executable: String, _ arguments: [String], in directory: String? 
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
+    let variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { envp.forEach { free($0) } }
     let previous = FileManager.default.currentDirectoryPath
     if let directory { _ = FileManager.default.changeCurrentDirectoryPath(directory) }
     defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
     let start = ContinuousClock.now
-    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
+    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
     posix_spawn_file_actions_destroy(&actions)
     guard spawned == 0 else { return Measurement(seconds: 0, peakRSSMiB: 0, exitCode: -1) }
     var status: Int32 = 0
@@ -89,15 +96,30 @@ func report(_ name: String, _ runs: [Measurement], target: String) {
     let rss = runs.map(\.peakRSSMiB).max() ?? 0
     print(
         String(
-            format: "%-44@ median %.3f s (min %.3f, max %.3f, %d runs), peak RSS %.1f MiB   target: %@",
-            name as NSString, median, times.first ?? 0, times.last ?? 0, runs.count, rss, target as NSString))
+            format: "%@ median %.3f s (min %.3f, max %.3f, %d runs), peak RSS %.1f MiB   target: %@",
+            padded(name), median, times.first ?? 0, times.last ?? 0, runs.count, rss, target as NSString))
+}
+
+/// `name` followed by spaces up to 44 characters (Foundation on Linux ignores the width of `%-44@`).
+func padded(_ name: String) -> NSString {
+    (name + String(repeating: " ", count: max(0, 44 - name.count))) as NSString
 }
 
 var calsync = RepositoryPaths.path(".build/release/calsync")
+/// `--only offline` runs the scenarios without vendors, `--only vendor` those against the emulator.
+var only: String?
+var vendorProviders = 200
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     if argument == "--calsync", let path = arguments.popFirst() {
         calsync = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+    } else if argument == "--only", let scenarios = arguments.popFirst(), ["offline", "vendor"].contains(scenarios) {
+        only = scenarios
+    } else if argument == "--vendor-providers", let text = arguments.popFirst(), let count = Int(text), count >= 20 {
+        vendorProviders = count
+    } else {
+        print("usage: calsync-bench [--calsync PATH] [--only offline|vendor] [--vendor-providers N (≥ 20)]")
+        exit(64)
     }
 }
 
@@ -105,67 +127,79 @@ let workspace = NSTemporaryDirectory() + "calsync-bench-" + UUID().uuidString
 defer { try? FileManager.default.removeItem(atPath: workspace) }
 
 print("calsync benchmarks (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
-do {
-    let manifests = workspace + "/manifests"
-    try generateManifests(in: manifests, files: 1_000, tenants: 1_000, providersPerTenant: 3)
-    let check = measure(calsync, ["validate", manifests])
-    guard check.exitCode == 0 else {
-        print("validate of the generated manifests failed with exit code \(check.exitCode)")
-        exit(1)
-    }
-    let runs = (0..<5).map { _ in measure(calsync, ["validate", manifests]) }
-    report("validate: 1,000 files, 1,000 tenants, 3,000 providers", runs, target: "< 1 s, < 150 MB")
-
-    // Offline plan against converged state, at growing sizes: the time should grow linearly.
-    var perProvider: [(Int, Double)] = []
-    for providers in [1_000, 2_000, 5_000, 10_000] {
-        let ws = try Workspace()
-        try ws.writeGeneratedManifests(tenants: providers / 10, providersPerTenant: 10)
-        let setup = measure(calsync, ["reconcile"], in: ws.path)
-        guard setup.exitCode == 3 else {
-            print("reconcile of \(providers) providers failed with exit code \(setup.exitCode)")
+if only != "vendor" {
+    do {
+        let manifests = workspace + "/manifests"
+        try generateManifests(in: manifests, files: 1_000, tenants: 1_000, providersPerTenant: 3)
+        let check = measure(calsync, ["validate", manifests])
+        guard check.exitCode == 0 else {
+            print("validate of the generated manifests failed with exit code \(check.exitCode)")
             exit(1)
         }
-        let plans = (0..<3).map { _ in measure(calsync, ["plan", "--no-refresh"], in: ws.path) }
-        let median = plans.map(\.seconds).sorted()[1]
-        perProvider.append((providers, median))
-        report("plan --no-refresh: \(providers) providers", plans, target: providers == 10_000 ? "< 1 s, < 200 MB" : "linear")
-        if providers == 10_000 {
-            print(String(format: "%-44@ %.3f s for 10,000 providers (%d transactions)", "reconcile from empty state" as NSString, setup.seconds, 11_000))
-            let store = try SQLiteStateStore(path: ws.path + "/.calsync/state.db", mode: .readOnly)
-            let before = try store.serial()
-            let noop = (0..<3).map { _ in measure(calsync, ["reconcile"], in: ws.path) }
-            let after = try store.serial()
-            report("no-op reconcile: 10,000 converged providers", noop, target: "zero state writes")
-            print("    state serial before \(before), after \(after): \(after == before ? "no writes" : "WRITES HAPPENED")")
-        }
-    }
-    // The schedule: import and export of a 10,000-event iCalendar file through the CLI.
-    let schedule = try Workspace()
-    try schedule.writeGeneratedManifests(tenants: 1, providersPerTenant: 1)
-    _ = measure(calsync, ["reconcile"], in: schedule.path)
-    var ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//calsync bench//EN\r\n"
-    for index in 0..<10_000 {
-        let day = 1 + index % 28, hour = 8 + index % 10, month = 1 + (index / 28) % 12
-        ics += "BEGIN:VEVENT\r\nUID:bench-\(index)@example.com\r\nDTSTAMP:20261101T000000Z\r\n"
-        ics += String(format: "DTSTART:2027%02d%02dT%02d0000Z\r\nDTEND:2027%02d%02dT%02d3000Z\r\n", month, day, hour, month, day, hour)
-        ics += "SUMMARY:Meeting \(index)\r\nLOCATION:Room \(index % 40)\r\nEND:VEVENT\r\n"
-    }
-    ics += "END:VCALENDAR\r\n"
-    try schedule.write("bench.ics", ics)
-    let range = ["--from", "2026-12-01T00:00:00Z", "--to", "2028-01-01T00:00:00Z"]
-    let firstImport = measure(calsync, ["entries", "import", "--tenant", "t0", "bench.ics"] + range, in: schedule.path)
-    report("entries import: 10,000 events (new)", [firstImport], target: "report")
-    let reimport = (0..<3).map { _ in measure(calsync, ["entries", "import", "--tenant", "t0", "bench.ics"] + range, in: schedule.path) }
-    report("entries import: 10,000 events (unchanged)", reimport, target: "report")
-    let export = (0..<3).map { _ in measure(calsync, ["entries", "export", "--tenant", "t0", "--out", "out.ics"], in: schedule.path) }
-    report("entries export: 10,000 entries", export, target: "report")
+        let runs = (0..<5).map { _ in measure(calsync, ["validate", manifests]) }
+        report("validate: 1,000 files, 1,000 tenants, 3,000 providers", runs, target: "< 1 s, < 150 MB")
 
-    if let first = perProvider.first, let last = perProvider.last {
-        let ratio = (last.1 / Double(last.0)) / (first.1 / Double(first.0))
-        print(String(format: "    plan time per provider, 10k vs 1k: %.2fx (1.0 is linear)", ratio))
+        // Offline plan against converged state, at growing sizes: the time should grow linearly.
+        var perProvider: [(Int, Double)] = []
+        for providers in [1_000, 2_000, 5_000, 10_000] {
+            let ws = try Workspace()
+            try ws.writeGeneratedManifests(tenants: providers / 10, providersPerTenant: 10)
+            let setup = measure(calsync, ["reconcile"], in: ws.path)
+            guard setup.exitCode == 3 else {
+                print("reconcile of \(providers) providers failed with exit code \(setup.exitCode)")
+                exit(1)
+            }
+            let plans = (0..<3).map { _ in measure(calsync, ["plan", "--no-refresh"], in: ws.path) }
+            let median = plans.map(\.seconds).sorted()[1]
+            perProvider.append((providers, median))
+            report("plan --no-refresh: \(providers) providers", plans, target: providers == 10_000 ? "< 1 s, < 200 MB" : "linear")
+            if providers == 10_000 {
+                print(String(format: "%@ %.3f s for 10,000 providers (%d transactions)", padded("reconcile from empty state"), setup.seconds, 11_000))
+                let store = try SQLiteStateStore(path: ws.path + "/.calsync/state.db", mode: .readOnly)
+                let before = try store.serial()
+                let noop = (0..<3).map { _ in measure(calsync, ["reconcile"], in: ws.path) }
+                let after = try store.serial()
+                report("no-op reconcile: 10,000 converged providers", noop, target: "zero state writes")
+                print("    state serial before \(before), after \(after): \(after == before ? "no writes" : "WRITES HAPPENED")")
+            }
+        }
+        // The schedule: import and export of a 10,000-event iCalendar file through the CLI.
+        let schedule = try Workspace()
+        try schedule.writeGeneratedManifests(tenants: 1, providersPerTenant: 1)
+        _ = measure(calsync, ["reconcile"], in: schedule.path)
+        var ics = "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//calsync bench//EN\r\n"
+        for index in 0..<10_000 {
+            let day = 1 + index % 28, hour = 8 + index % 10, month = 1 + (index / 28) % 12
+            ics += "BEGIN:VEVENT\r\nUID:bench-\(index)@example.com\r\nDTSTAMP:20261101T000000Z\r\n"
+            ics += String(format: "DTSTART:2027%02d%02dT%02d0000Z\r\nDTEND:2027%02d%02dT%02d3000Z\r\n", month, day, hour, month, day, hour)
+            ics += "SUMMARY:Meeting \(index)\r\nLOCATION:Room \(index % 40)\r\nEND:VEVENT\r\n"
+        }
+        ics += "END:VCALENDAR\r\n"
+        try schedule.write("bench.ics", ics)
+        let range = ["--from", "2026-12-01T00:00:00Z", "--to", "2028-01-01T00:00:00Z"]
+        let firstImport = measure(calsync, ["entries", "import", "--tenant", "t0", "bench.ics"] + range, in: schedule.path)
+        report("entries import: 10,000 events (new)", [firstImport], target: "report")
+        let reimport = (0..<3).map { _ in measure(calsync, ["entries", "import", "--tenant", "t0", "bench.ics"] + range, in: schedule.path) }
+        report("entries import: 10,000 events (unchanged)", reimport, target: "report")
+        let export = (0..<3).map { _ in measure(calsync, ["entries", "export", "--tenant", "t0", "--out", "out.ics"], in: schedule.path) }
+        report("entries export: 10,000 entries", export, target: "report")
+
+        if let first = perProvider.first, let last = perProvider.last {
+            let ratio = (last.1 / Double(last.0)) / (first.1 / Double(first.0))
+            print(String(format: "    plan time per provider, 10k vs 1k: %.2fx (1.0 is linear)", ratio))
+        }
+    } catch {
+        print("benchmark failed: \(error)")
+        exit(1)
     }
-} catch {
-    print("benchmark failed: \(error)")
-    exit(1)
+}
+
+if only != "offline" {
+    // The vendor side, against an in-process calsync-emulator with a webhook receiver.
+    do {
+        try await VendorBench.run(calsync: calsync, providers: vendorProviders)
+    } catch {
+        print("vendor benchmark failed: \(error)")
+        exit(1)
+    }
 }
