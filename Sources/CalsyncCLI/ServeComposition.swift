@@ -50,15 +50,20 @@ final class ServeComposition: Sendable {
                 return .pending
             },
             renewSubscription: { record in
+                // Past its expiry in the state, the subscription is replaced by the next pass's register_webhook.
                 self.logger.notice(
-                    "subscription reauthorization requested; a reconcile pass renews expiring subscriptions",
+                    "subscription reauthorization requested; the next reconcile pass replaces it",
                     metadata: ["provider": "\(record.ref)", "subscription": "\(record.id)"])
+                var expired = record
+                expired.expiresAt = self.runtime.now
+                try? self.store.recordWebhook(expired)
                 self.server.get()?.requestReconcile()
             },
             replaceSubscription: { record in
                 self.logger.notice(
-                    "subscription removed by the vendor; a reconcile pass registers missing webhooks",
+                    "subscription removed by the vendor; the next reconcile pass registers a new one",
                     metadata: ["provider": "\(record.ref)", "subscription": "\(record.id)"])
+                try? self.store.removeWebhook(id: record.id)
                 self.server.get()?.requestReconcile()
             },
             renewWebhooks: { try self.maintainWebhooks() },

@@ -238,6 +238,21 @@ import Testing
         let again = try await server.send("GET", "/oauth/callback?" + encoded)
         #expect(again.status == 400)
         #expect(!done.text.contains(code) && !again.text.contains(code) && !server.stderr.contains(code))
+
+        // And `authorize --web` prints a signed link serve accepts without a bearer token, and refuses once edited
+        let link = try await ws.calsync(["authorize", "acme/google-main", "--web", server.baseURL])
+        #expect(link.exitCode == 0, "\(link.stderr)")
+        let url = link.stdout.trimmingCharacters(in: .whitespacesAndNewlines)
+        #expect(url.hasPrefix(server.baseURL + "/oauth/start/acme/google-main?expires="))
+        let path = String(url.dropFirst(server.baseURL.count))
+        let signed = try await server.send("GET", path)
+        #expect(signed.status == 302, "\(signed.text)")
+        let forged = try await server.send("GET", path.replacingOccurrences(of: "google-main", with: "google-other"))
+        #expect(forged.status != 302)
+        let unsigned = try await ws.calsync(
+            ["authorize", "acme/google-main", "--web", server.baseURL], environment: ["CALSYNC_STATE_SECRET": "", "NEXTAUTH_SECRET": ""])
+        #expect(unsigned.exitCode == 1)
+        #expect(unsigned.stderr.contains("CALSYNC_STATE_SECRET"))
         #expect(await server.stop() == 0)
     }
 

@@ -3,6 +3,7 @@ import CalsyncExecutor
 import CalsyncModel
 import CalsyncProviders
 import CalsyncSecrets
+import CalsyncServer
 import CalsyncState
 import Foundation
 
@@ -33,6 +34,12 @@ struct AuthorizeCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("How long to wait for the redirect (default 5m).", valueName: "duration"))
     var timeout: String = "5m"
 
+    @Option(
+        help: ArgumentHelp(
+            "Print a signed link to `calsync serve`'s /oauth/start for a browser, valid 10 minutes; URL is serve's public base URL.",
+            valueName: "url"))
+    var web: String?
+
     @OptionGroup var tenantOptions: TenantOptions
     @OptionGroup var configOptions: ConfigOptions
 
@@ -48,6 +55,10 @@ struct AuthorizeCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime = try Runtime(config: configOptions, tenant: tenantOptions.tenant)
         let ref = ProviderRef(provider)!
+        if let web {
+            try printWebLink(base: web, ref: ref, runtime: runtime)
+            return
+        }
         let keyring = try runtime.keyring()
         guard let store = try runtime.openReadOnly() else {
             runtime.console.error(
@@ -80,6 +91,33 @@ struct AuthorizeCommand: AsyncParsableCommand {
             try await flow.start(
                 client: client, noBrowser: noBrowser, timeout: .seconds(SpecDurationArgument(timeout) ?? 300))
         }
+    }
+}
+
+extension AuthorizeCommand {
+    /// `--web URL`: a signed, expiring link to serve's `/oauth/start/{tenant}/{provider}`.
+    private func printWebLink(base: String, ref: ProviderRef, runtime: Runtime) throws {
+        guard let url = URL(string: base), url.scheme == "https" || url.scheme == "http", url.host != nil else {
+            runtime.console.error("error: --web \"\(base)\" is not an http(s) URL. Give serve's public base URL, e.g. https://calsync.example.com.")
+            throw ExitCode(1)
+        }
+        guard let key = ServerConfiguration.stateSigningKey(environment: runtime.environment) else {
+            runtime.console.error(
+                "error: --web needs the OAuth state signing secret that `calsync serve` uses. Set CALSYNC_STATE_SECRET (or NEXTAUTH_SECRET) to the same value as serve's.")
+            throw ExitCode(1)
+        }
+        if let store = try runtime.openReadOnly() {
+            let snapshot = try runtime.failing { try store.snapshot() }
+            try runtime.checkScope(ref, snapshot: snapshot)
+            guard snapshot.providers.contains(where: { $0.ref == ref }) else {
+                runtime.console.error(
+                    "error: the state records no provider \(ref). Declare it in the manifests and run `calsync reconcile` (or `apply`) first.")
+                throw ExitCode(1)
+            }
+        }
+        let expiresAt = runtime.now.addingTimeInterval(AuthorizationFlow.pendingLifetime)
+        runtime.console.output(SignedStartLink.url(baseURL: base, ref: ref, expiresAt: expiresAt, key: key))
+        runtime.console.error("Open the link in a browser before \(RFC3339.string(expiresAt)) to authorize \(ref) through calsync serve.")
     }
 }
 
