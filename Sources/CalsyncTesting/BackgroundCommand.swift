@@ -2,7 +2,7 @@ import Foundation
 
 /// A command running in the background whose output a test reads while it runs (`authorize`, `serve`).
 public final class BackgroundCommand: @unchecked Sendable {
-    private let process = Process()
+    private let process: Process
     private let lock = NSLock()
     private var out = Data()
     private var err = Data()
@@ -11,13 +11,7 @@ public final class BackgroundCommand: @unchecked Sendable {
     public init(_ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:])
         throws
     {
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        var env = environment
-        env["PATH"] = env["PATH"] ?? ProcessInfo.processInfo.environment["PATH"]
-        env["NO_COLOR"] = env["NO_COLOR"] ?? "1"
-        process.environment = env
+        process = Process.configured(executable, arguments, in: directory, environment: environment)
         let outPipe = Pipe(), errPipe = Pipe()
         process.standardOutput = outPipe
         process.standardError = errPipe

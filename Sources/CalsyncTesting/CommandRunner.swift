@@ -17,14 +17,7 @@ public enum CommandRunner {
         _ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
         stdin: String? = nil
     ) async throws -> CommandResult {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-        var env = environment
-        env["PATH"] = env["PATH"] ?? ProcessInfo.processInfo.environment["PATH"]
-        env["NO_COLOR"] = env["NO_COLOR"] ?? "1"
-        process.environment = env
+        let process = Process.configured(executable, arguments, in: directory, environment: environment)
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
         process.standardError = err
@@ -72,5 +65,22 @@ private final class Collected: @unchecked Sendable {
 
     var texts: (String, String) {
         lock.withLock { (String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)) }
+    }
+}
+
+extension Process {
+    /// A process for `executable` in `directory` with exactly `environment` (plus PATH, and NO_COLOR).
+    static func configured(_ executable: String, _ arguments: [String], in directory: String?, environment: [String: String])
+        -> Process
+    {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
+        var env = environment
+        env["PATH"] = env["PATH"] ?? ProcessInfo.processInfo.environment["PATH"]
+        env["NO_COLOR"] = env["NO_COLOR"] ?? "1"
+        process.environment = env
+        return process
     }
 }

@@ -25,14 +25,12 @@ public final class NotificationReceiver: Sendable {
     /// `http://127.0.0.1:PORT`.
     public let baseURL: String
     private let log: Log
-    private let group: ServiceGroup
-    private let task: Task<Void, any Error>
+    private let server: LoopbackServer
 
-    private init(baseURL: String, log: Log, group: ServiceGroup, task: Task<Void, any Error>) {
+    private init(baseURL: String, log: Log, server: LoopbackServer) {
         self.baseURL = baseURL
         self.log = log
-        self.group = group
-        self.task = task
+        self.server = server
     }
 
     /// Starts a receiver.
@@ -49,33 +47,15 @@ public final class NotificationReceiver: Sendable {
             if delay > .zero { try await Task.sleep(for: delay) }
             return Response(status: HTTPResponse.Status(code: status))
         }
-        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "notification-receiver")
-        logger.logLevel = .critical
-        let app = Application(
-            responder: responder, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            }, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let task = Task { try await group.run() }
-        var port = 0
-        for await value in stream {
-            port = value
-            break
-        }
-        return NotificationReceiver(baseURL: "http://127.0.0.1:\(port)", log: log, group: group, task: task)
+        let server = await LoopbackServer.start(responder)
+        return NotificationReceiver(baseURL: "http://127.0.0.1:\(server.port)", log: log, server: server)
     }
 
     /// Every request so far, oldest first.
     public func requests() async -> [Request] { await log.requests }
 
     /// Stops the server.
-    public func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = await task.result
-    }
+    public func stop() async { await server.stop() }
 
     /// Records requests and hands out the scripted statuses.
     private actor Log {

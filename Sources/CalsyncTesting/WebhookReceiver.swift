@@ -34,16 +34,14 @@ public actor ReceiverLog {
 /// validation handshake (echo, wrong echo or slow), and 200 to everything else.
 public final class WebhookReceiver: Sendable {
     public let log: ReceiverLog
-    public let port: Int
-    private let group: ServiceGroup
-    private let task: Task<Void, any Error>
+    private let server: LoopbackServer
 
-    private init(log: ReceiverLog, port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
+    private init(log: ReceiverLog, server: LoopbackServer) {
         self.log = log
-        self.port = port
-        self.group = group
-        self.task = task
+        self.server = server
     }
+
+    public var port: Int { server.port }
 
     public var url: String { "http://127.0.0.1:\(port)" }
 
@@ -67,23 +65,8 @@ public final class WebhookReceiver: Sendable {
             }
             return Response(status: .accepted)
         }
-        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "receiver")
-        logger.logLevel = .critical
-        let app = Application(
-            responder: responder, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            }, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let task = Task { try await group.run() }
-        var port = 0
-        for await value in stream {
-            port = value
-            break
-        }
-        return WebhookReceiver(log: log, port: port, group: group, task: task)
+        let server = await LoopbackServer.start(responder)
+        return WebhookReceiver(log: log, server: server)
     }
 
     public func requests(path: String? = nil) async -> [ReceivedRequest] {
@@ -101,8 +84,5 @@ public final class WebhookReceiver: Sendable {
         return await requests(path: path).filter { $0.query["validationToken"] == nil }
     }
 
-    public func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = await task.result
-    }
+    public func stop() async { await server.stop() }
 }

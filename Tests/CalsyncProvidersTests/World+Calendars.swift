@@ -179,49 +179,14 @@ enum Drafts {
 /// A webhook receiver on a loopback ephemeral port that answers Graph's validation handshake (echo)
 /// and 202 to everything else.
 final class HandshakeReceiver: Sendable {
-    let port: Int
-    private let group: ServiceGroup
-    private let task: Task<Void, any Error>
+    private let receiver: WebhookReceiver
 
-    private init(port: Int, group: ServiceGroup, task: Task<Void, any Error>) {
-        self.port = port
-        self.group = group
-        self.task = task
-    }
+    private init(receiver: WebhookReceiver) { self.receiver = receiver }
 
-    var url: URL { URL(string: "http://127.0.0.1:\(port)/webhooks/microsoft")! }
+    var port: Int { receiver.port }
+    var url: URL { URL(string: receiver.url + "/webhooks/microsoft")! }
 
-    static func start() async throws -> HandshakeReceiver {
-        let responder = CallbackResponder<BasicRequestContext> { request, _ in
-            _ = try await request.body.collect(upTo: 1 << 20)
-            let items = EmulatorRequest.parseQuery(request.uri.query ?? "")
-            if let token = items.first(where: { $0.name == "validationToken" })?.value {
-                return Response(
-                    status: .ok, headers: [.contentType: "text/plain"], body: .init(byteBuffer: ByteBuffer(string: token)))
-            }
-            return Response(status: .accepted)
-        }
-        let (stream, continuation) = AsyncStream.makeStream(of: Int.self)
-        var logger = Logger(label: "receiver")
-        logger.logLevel = .critical
-        let app = Application(
-            responder: responder, configuration: .init(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in
-                continuation.yield(channel.localAddress?.port ?? 0)
-                continuation.finish()
-            }, logger: logger)
-        let group = ServiceGroup(configuration: .init(services: [app], logger: logger))
-        let task = Task { try await group.run() }
-        var port = 0
-        for await value in stream {
-            port = value
-            break
-        }
-        return HandshakeReceiver(port: port, group: group, task: task)
-    }
+    static func start() async throws -> HandshakeReceiver { HandshakeReceiver(receiver: try await WebhookReceiver.start()) }
 
-    func stop() async {
-        await group.triggerGracefulShutdown()
-        _ = await task.result
-    }
+    func stop() async { await receiver.stop() }
 }
