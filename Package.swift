@@ -42,6 +42,7 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(name: "CalsyncExecutor", dependencies: ["CalsyncModel"], swiftSettings: strict),
+        .target(name: "CalsyncSync", dependencies: ["CalsyncModel"], swiftSettings: strict),
         .target(name: "CalsyncICal", swiftSettings: strict),
         .target(name: "CalsyncStatus", dependencies: ["CalsyncModel"], swiftSettings: strict),
         .target(
@@ -130,6 +131,9 @@ let package = Package(
             name: "CalsyncStateTests",
             dependencies: ["CalsyncModel", "CalsyncState", "CalsyncExecutor", "CalsyncSecrets", "CalsyncTesting"],
             swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CalsyncSyncTests", dependencies: ["CalsyncModel", "CalsyncSync", "CalsyncTesting"], swiftSettings: strict
         ),
         .testTarget(
             name: "CalsyncPlannerTests",
