@@ -129,7 +129,10 @@ let package = Package(
         ),
         .testTarget(
             name: "CalsyncStateTests",
-            dependencies: ["CalsyncModel", "CalsyncState", "CalsyncExecutor", "CalsyncSecrets", "CalsyncTesting"],
+            dependencies: [
+                "CalsyncModel", "CalsyncState", "CalsyncExecutor", "CalsyncSecrets", "CalsyncTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
