@@ -43,6 +43,9 @@ let package = Package(
         ),
         .target(name: "CalsyncExecutor", dependencies: ["CalsyncModel"], swiftSettings: strict),
         .target(name: "CalsyncSync", dependencies: ["CalsyncModel"], swiftSettings: strict),
+        .target(
+            name: "CalsyncSyncEngine", dependencies: ["CalsyncModel", "CalsyncSync", "CalsyncProviders"], swiftSettings: strict
+        ),
         .target(name: "CalsyncICal", swiftSettings: strict),
         .target(name: "CalsyncStatus", dependencies: ["CalsyncModel"], swiftSettings: strict),
         .target(
