@@ -13,8 +13,8 @@ public struct Calsync: AsyncParsableCommand {
         version: CalsyncVersion.current,
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ReconcileCommand.self, DriftCommand.self,
-            StatusCommand.self, EntriesCommand.self, TenantsCommand.self, StateCommand.self, KeysCommand.self,
-            SchemaCommand.self,
+            StatusCommand.self, SyncCommand.self, EntriesCommand.self, ConflictsCommand.self, MappingsCommand.self,
+            TenantsCommand.self, StateCommand.self, KeysCommand.self, SchemaCommand.self,
         ]
     )
 
