@@ -3,7 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 export PATH := /opt/swift/usr/bin:$(PATH)
 
-SYSTEM_PACKAGES := libsqlite3-dev libssl-dev libyaml-dev libcurl4-openssl-dev
+SYSTEM_PACKAGES := libsqlite3-dev libssl-dev libyaml-dev libcurl4-openssl-dev curl
 DEBUG_BIN = $(shell $(SWIFT) build --show-bin-path)
 RELEASE_BIN = $(shell $(SWIFT) build -c release --show-bin-path)
 
@@ -46,26 +46,9 @@ bench: release
 	$(RELEASE_BIN)/calsync-ical-bench
 	$(RELEASE_BIN)/calsync-emulator-bench --clients 16 --requests 250
 
-## demo: validate and reconcile the sample manifests, show the plan, the cards and located errors
+## demo: reconcile the sample manifests against calsync-emulator, authorize, reconcile again, show the result
 demo: build
-	@bin=$(DEBUG_BIN)/calsync; set -e; \
-	tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; cp -r manifests "$$tmp/"; cd "$$tmp"; \
-	echo "== calsync validate"; $$bin validate; echo; \
-	echo "== calsync plan"; $$bin plan; echo; \
-	echo "== calsync reconcile (exit code 3: the providers wait for OAuth consent)"; $$bin reconcile || echo "(exit code $$?)"; echo; \
-	echo "== calsync status"; $$bin status; echo; \
-	echo "== status/summary.md"; cat status/summary.md; echo; \
-	echo "== status/acme/google-main.yaml"; cat status/acme/google-main.yaml; echo; \
-	echo "== calsync reconcile again: converged, nothing written"; $$bin reconcile 2>/dev/null || echo "(exit code $$?)"; echo; \
-	echo "== calsync entries: import a Google Calendar export, add one, export"; \
-	$$bin entries import --tenant acme $(CURDIR)/Tests/CalsyncICalTests/Fixtures/vendors/google.ics --from 2026-10-01T00:00:00Z --to 2027-03-01T00:00:00Z; \
-	$$bin entries add --tenant acme --title "Quarterly review" --start 2026-12-15T09:00:00Z --end 2026-12-15T10:30:00Z --time-zone Europe/Berlin >/dev/null; \
-	$$bin entries list --tenant acme; \
-	$$bin entries export --tenant acme | head -12; echo "..."; echo; \
-	echo "== calsync validate on a copy with mistakes (exit code 1 expected)"; \
-	sed -i 's/syncDirection: to_external/syncDirection: to-external/; s/syncInterval: 30m/syncInterval: 30s/' manifests/tenants/acme.yaml; \
-	sed -i 's/tenant: globex$$/tenant: globx/' manifests/tenants/globex.yaml; \
-	$$bin validate || echo "(exit code $$?)"
+	@examples/demo/demo.sh $(DEBUG_BIN)
 
 schema: build
 	$(DEBUG_BIN)/calsync schema > calsync.schema.json

@@ -41,7 +41,9 @@ let package = Package(
             dependencies: ["CalsyncModel", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strict
         ),
-        .target(name: "CalsyncExecutor", dependencies: ["CalsyncModel"], swiftSettings: strict),
+        .target(
+            name: "CalsyncExecutor", dependencies: ["CalsyncModel", "CalsyncProviders", "CalsyncSecrets"],
+            swiftSettings: strict),
         .target(name: "CalsyncSync", dependencies: ["CalsyncModel"], swiftSettings: strict),
         .target(
             name: "CalsyncSyncEngine", dependencies: ["CalsyncModel", "CalsyncSync", "CalsyncProviders"], swiftSettings: strict
@@ -52,8 +54,10 @@ let package = Package(
             name: "CalsyncCLI",
             dependencies: [
                 "CalsyncModel", "CalsyncManifest", "CalsyncPlanner", "CalsyncState", "CalsyncExecutor", "CalsyncStatus",
-                "CalsyncICal", "CalsyncSecrets", "CalsyncSync", "CalsyncSyncEngine", "CalsyncProviders",
+                "CalsyncICal", "CalsyncSecrets", "CalsyncProviders", "CalsyncSync", "CalsyncSyncEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: strict
@@ -64,7 +68,11 @@ let package = Package(
         ),
         .target(
             name: "CalsyncTesting",
-            dependencies: ["CalsyncEmulator", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "CalsyncEmulator", .product(name: "Logging", package: "swift-log"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .target(
@@ -115,7 +123,11 @@ let package = Package(
         ),
         .testTarget(
             name: "CalsyncProvidersTests",
-            dependencies: ["CalsyncModel", "CalsyncProviders", "CalsyncTesting", "CalsyncEmulator"],
+            dependencies: [
+                "CalsyncModel", "CalsyncProviders", "CalsyncTesting", "CalsyncEmulator",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(
@@ -124,7 +136,10 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
-            name: "CalsyncCLITests", dependencies: ["CalsyncModel", "CalsyncState", "CalsyncSecrets", "CalsyncTesting"],
+            name: "CalsyncCLITests",
+            dependencies: [
+                "CalsyncModel", "CalsyncState", "CalsyncSecrets", "CalsyncTesting", .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

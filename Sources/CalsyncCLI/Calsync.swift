@@ -13,8 +13,9 @@ public struct Calsync: AsyncParsableCommand {
         version: CalsyncVersion.current,
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ReconcileCommand.self, DriftCommand.self,
-            StatusCommand.self, SyncCommand.self, EntriesCommand.self, ConflictsCommand.self, MappingsCommand.self,
-            TenantsCommand.self, StateCommand.self, KeysCommand.self, SchemaCommand.self,
+            StatusCommand.self, SyncCommand.self, AuthorizeCommand.self, EntriesCommand.self, ConflictsCommand.self,
+            MappingsCommand.self, TenantsCommand.self, StateCommand.self, KeysCommand.self, DoctorCommand.self,
+            SchemaCommand.self,
         ]
     )
 

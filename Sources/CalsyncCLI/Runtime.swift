@@ -183,10 +183,13 @@ struct Runtime {
     /// Applies `plan`, writes the status files and records the run: the tail every writing command shares.
     func execute(
         _ plan: Plan, snapshot: StateSnapshot, store: SQLiteStateStore, options: Executor.Options, command: String,
-        startedAt: Date
+        startedAt: Date, vendors: Vendors? = nil, observed: ObservedState = ObservedState()
     ) async throws -> ApplyReport {
-        let executor = Executor(store: store, vendor: nil, now: now)
-        let report = try await failing { try await executor.apply(plan, snapshot: snapshot, options: options) }
+        let executor = Executor(store: store, vendor: vendors?.actions(store: store, runtime: self), now: now)
+        let report = try await failing {
+            try await executor.apply(plan, snapshot: snapshot, observed: observed, options: options)
+        }
+        for warning in report.warnings { console.error("warning: \(warning)") }
         try writeStatus(statusCards(store: store, plan: plan))
         recordRun(report, command: command, startedAt: startedAt, store: store)
         return report

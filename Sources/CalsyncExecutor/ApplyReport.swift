@@ -37,6 +37,8 @@ public struct ApplyReport: Sendable {
     public var failed: [FailedItem] = []
     /// Actions that need a vendor client and were left pending.
     public var pending: [PlannedAction] = []
+    /// Vendor clean-up that did not succeed (a webhook not stopped, a grant not revoked); never fatal.
+    public var warnings: [String] = []
 
     public init() {}
 

@@ -30,7 +30,11 @@ public struct Executor: Sendable {
     }
 
     /// Applies `plan` against `snapshot` (the state it was made from).
-    public func apply(_ plan: Plan, snapshot: StateSnapshot, options: Options) async throws -> ApplyReport {
+    /// - Parameter observed: What a refresh read from the vendors: a refused grant is recorded as
+    ///   revoked, a calendar error as the provider's error, a calendar that answered clears it.
+    public func apply(
+        _ plan: Plan, snapshot: StateSnapshot, observed: ObservedState = ObservedState(), options: Options
+    ) async throws -> ApplyReport {
         var report = ApplyReport()
         let desiredTenants = Dictionary(uniqueKeysWithValues: plan.desired.tenants.map { ($0.name, $0) })
         for change in plan.tenants where change.change != .delete {
@@ -61,6 +65,10 @@ public struct Executor: Sendable {
                 byProvider.append((action.ref, [action]))
             }
         }
+        let planned = Set(byProvider.map(\.0))
+        for ref in observed.providers.keys.sorted() where !planned.contains(ref) && specs[ref] != nil {
+            byProvider.append((ref, []))
+        }
         for (ref, actions) in byProvider {
             if let delete = actions.first(where: { $0.action == .delete }) {
                 if let state = states[ref], state.applied.protect {
@@ -75,6 +83,10 @@ public struct Executor: Sendable {
                     report.blocked.append(
                         BlockedItem(ref: ref, reason: .deleteNotAllowed, fix: "rerun with --allow-delete, or apply a saved plan"))
                 } else {
+                    if let vendor, let state = states[ref] {
+                        let others = snapshot.providers.filter { $0.ref != ref }
+                        report.warnings += await vendor.cleanUp(deleting: state, others: others)
+                    }
                     try store.apply(.deleteProvider(ref))
                     report.applied.append(delete)
                 }
@@ -82,7 +94,9 @@ public struct Executor: Sendable {
             }
             guard let spec = specs[ref] ?? states[ref]?.applied else { continue }
             do {
-                try await applyProvider(ref, actions, spec: spec, existing: states[ref], previousCard: cards[ref], into: &report)
+                try await applyProvider(
+                    ref, actions, spec: spec, existing: states[ref], observed: observed.providers[ref],
+                    previousCard: cards[ref], into: &report)
             } catch {
                 report.failed.append(FailedItem(ref: ref, message: "\(error)"))
             }
@@ -96,10 +110,19 @@ public struct Executor: Sendable {
 
     private func applyProvider(
         _ ref: ProviderRef, _ actions: [PlannedAction], spec: ProviderSpec, existing: ProviderState?,
-        previousCard: ProviderCardState?, into report: inout ApplyReport
+        observed: ObservedProvider?, previousCard: ProviderCardState?, into report: inout ApplyReport
     ) async throws {
         var state = existing ?? ProviderState(ref: ref, applied: spec)
         var pending: [ActionKind] = []
+        if let observed, state.credential == .valid {
+            if observed.isCredentialRevoked {
+                try revoke(&state, message: observed.error ?? "invalid_grant")
+            } else if observed.isCalendarMissing || observed.error != nil {
+                state.lastError = observed.error ?? "calendar \"\(spec.calendarId)\" was not found"
+            } else {
+                state.lastError = nil
+            }
+        }
         for action in actions {
             switch action.action {
             case .create:
@@ -120,20 +143,45 @@ public struct Executor: Sendable {
                 report.blocked.append(
                     BlockedItem(ref: ref, reason: .authorizationRequired, fix: "run `calsync authorize \(ref)`"))
             case .registerWebhook, .renewWebhook, .sync:
-                if let vendor {
-                    state = try await vendor.perform(action, on: state)
-                    report.applied.append(action)
-                } else {
+                guard state.credential == .valid else {
                     pending.append(action.action)
-                    report.pending.append(action)
+                    continue
+                }
+                do {
+                    if let vendor, let next = try await vendor.perform(action, on: state) {
+                        state = next
+                        report.applied.append(action)
+                    } else {
+                        pending.append(action.action)
+                        report.pending.append(action)
+                    }
+                } catch let error where AuthorizationFailure.isInvalidGrant(error) {
+                    try revoke(&state, message: AuthorizationFailure.vendorMessage(error) ?? "invalid_grant")
+                    pending.append(.authorize)
+                    report.blocked.append(
+                        BlockedItem(ref: ref, reason: .authorizationRequired, fix: "run `calsync authorize \(ref)`"))
+                } catch {
+                    state.lastError = VendorErrors.text(error)
+                    pending.append(action.action)
+                    report.failed.append(FailedItem(ref: ref, message: "\(action.action.rawValue): \(VendorErrors.text(error))"))
                 }
             case .delete:
                 break
             }
         }
+        if state.credential == .revoked, !report.blocked.contains(where: { $0.ref == ref && $0.reason == .authorizationRequired }) {
+            report.blocked.append(BlockedItem(ref: ref, reason: .authorizationRequired, fix: "run `calsync authorize \(ref)`"))
+        }
         let card = ProviderCards.card(for: state, pending: pending, previous: previousCard, now: now)
         // A converged provider costs no write transaction at all.
         guard state != existing || card != previousCard else { return }
         try store.apply(.recordProvider(state, card: card))
+    }
+
+    /// Records a refused grant: the credential goes, the provider needs `calsync authorize`.
+    private func revoke(_ state: inout ProviderState, message: String) throws {
+        try store.apply(.revokeCredential(state.ref, vendorMessage: message, at: now))
+        state.credential = .revoked
+        state.lastError = message
     }
 }

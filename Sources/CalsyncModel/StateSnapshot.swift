@@ -167,14 +167,42 @@ public struct ObservedProvider: Sendable, Hashable, Codable {
     public var isCalendarMissing: Bool
     public var isWebhookMissing: Bool
     public var isCursorExpired: Bool
+    /// The vendor's error text when the check failed for another reason; nil when the calendar answered.
+    public var error: String?
+    /// The calendar's own id as the vendor resolved it (Google `primary` becomes the account's address).
+    public var calendarID: String?
 
     public init(
         isCredentialRevoked: Bool = false, isCalendarMissing: Bool = false, isWebhookMissing: Bool = false,
-        isCursorExpired: Bool = false
+        isCursorExpired: Bool = false, error: String? = nil, calendarID: String? = nil
     ) {
+        self.error = error
+        self.calendarID = calendarID
         self.isCredentialRevoked = isCredentialRevoked
         self.isCalendarMissing = isCalendarMissing
         self.isWebhookMissing = isWebhookMissing
         self.isCursorExpired = isCursorExpired
+    }
+}
+
+extension ObservedState {
+    /// The observation a plan's drift records, so a saved plan re-plans to the same actions.
+    public init(drift actions: [PlannedAction]) {
+        var providers: [ProviderRef: ObservedProvider] = [:]
+        for action in actions {
+            for drift in action.drift {
+                var observed = providers[action.ref] ?? ObservedProvider()
+                switch drift.kind {
+                case .credentialRevoked: observed.isCredentialRevoked = true
+                case .calendarNotFound:
+                    observed.isCalendarMissing = true
+                    observed.error = drift.detail
+                case .webhookMissing: observed.isWebhookMissing = true
+                case .cursorExpired: observed.isCursorExpired = true
+                }
+                providers[action.ref] = observed
+            }
+        }
+        self.init(providers: providers)
     }
 }

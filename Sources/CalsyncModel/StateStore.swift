@@ -14,6 +14,15 @@ public enum StateChange: Sendable, Hashable {
     case recordProvider(ProviderState, card: ProviderCardState)
     /// Deletes a provider: its webhook record, mappings and credential go; entries stay.
     case deleteProvider(ProviderRef)
+    /// The vendor refused the grant (`invalid_grant`): the credential goes, the provider is marked
+    /// revoked and an `authorization_required` event is queued.
+    case revokeCredential(ProviderRef, vendorMessage: String, at: Date)
+    /// Records a push channel or subscription (replacing one with the same id).
+    case recordWebhook(WebhookRecord)
+    /// Forgets a push channel or subscription.
+    case removeWebhook(id: String)
+    /// Queues a notification event.
+    case enqueue(NotificationEvent)
 }
 
 /// The parts of a provider's card that must survive between runs so status files do not churn.
@@ -38,6 +47,8 @@ public protocol StateStore: Sendable {
     func apply(_ change: StateChange) throws
     /// Appends a run to the history; never moves the serial.
     func recordRun(_ run: RunRecord) throws
+    /// The push channels and subscriptions recorded for `ref`.
+    func webhooks(of ref: ProviderRef) throws -> [WebhookRecord]
 }
 
 /// One run of a writing command, kept in the state's history.

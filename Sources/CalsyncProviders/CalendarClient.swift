@@ -83,6 +83,15 @@ public protocol CalendarClient: Sendable {
     /// the key is the client-chosen event id; Graph: `transactionId`).
     func createEvent(calendarId: String, _ draft: EventDraft, idempotencyKey: String) async throws -> VendorEvent
 
+    /// Creates several events, each as `createEvent` would, and returns one result per draft, in order.
+    ///
+    /// Added to the seam so a first sync of many entries can use Graph's JSON batching (20 creates per
+    /// request) instead of one request each; the default implementation creates them one at a time.
+    /// One failed create does not stop the others: it is that draft's `.failure`. The call itself
+    /// throws only when nothing more can succeed (`AuthorizationError.invalidGrant`, cancellation).
+    func createEvents(calendarId: String, _ drafts: [(EventDraft, idempotencyKey: String)]) async throws
+        -> [Result<VendorEvent, any Error>]
+
     /// PATCHes the fields calsync manages; with `ifMatch`, a 412 `VendorError` when the event moved.
     func updateEvent(calendarId: String, id: String, _ draft: EventDraft, ifMatch: String?) async throws -> VendorEvent
 
@@ -100,4 +109,24 @@ public protocol CalendarClient: Sendable {
 
     /// Stops a channel or deletes a subscription; one already gone is not an error.
     func stop(_ channel: PushChannel) async throws
+}
+
+extension CalendarClient {
+    /// Creates the events one at a time with `createEvent`.
+    public func createEvents(calendarId: String, _ drafts: [(EventDraft, idempotencyKey: String)]) async throws
+        -> [Result<VendorEvent, any Error>]
+    {
+        var results: [Result<VendorEvent, any Error>] = []
+        results.reserveCapacity(drafts.count)
+        for (draft, key) in drafts {
+            do {
+                results.append(.success(try await createEvent(calendarId: calendarId, draft, idempotencyKey: key)))
+            } catch let error where CalendarClients.stopsBatch(error) {
+                throw error
+            } catch {
+                results.append(.failure(error))
+            }
+        }
+        return results
+    }
 }

@@ -40,21 +40,8 @@ public struct Keyring: Sendable, CustomStringConvertible, CustomDebugStringConve
     public static func fromEnvironment(
         _ environment: [String: String], extraDecryptionVariables: [String] = [], random: RandomBytes
     ) throws(KeyringError) -> Keyring {
-        let currentText = environment[encryptionKeyVariable] ?? ""
-        guard !currentText.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
-            throw KeyringError(
-                .missingKey, variable: encryptionKeyVariable,
-                "\(encryptionKeyVariable) is not set. Set it to 32 random bytes in base64 (`openssl rand -base64 32`); tokens are sealed with it."
-            )
-        }
-        let current = try EncryptionKey(base64: currentText, variable: encryptionKeyVariable)
-        var decryption: [EncryptionKey] = []
-        let entries = (environment[decryptionKeysVariable] ?? "").split(separator: ",", omittingEmptySubsequences: false)
-        for (index, entry) in entries.enumerated() {
-            let text = entry.trimmingCharacters(in: .whitespacesAndNewlines)
-            guard !text.isEmpty else { continue }
-            decryption.append(try EncryptionKey(base64: text, variable: decryptionKeysVariable, entry: index + 1))
-        }
+        let current = try currentKey(fromEnvironment: environment)
+        var decryption = try decryptionKeys(fromEnvironment: environment)
         for variable in extraDecryptionVariables {
             let text = environment[variable] ?? ""
             guard !text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
@@ -65,6 +52,38 @@ public struct Keyring: Sendable, CustomStringConvertible, CustomDebugStringConve
             decryption.append(try EncryptionKey(base64: text, variable: variable))
         }
         return Keyring(current: current, decryption: decryption, random: random)
+    }
+
+    /// Reads the current key from `CALENDAR_OAUTH_ENCRYPTION_KEY`.
+    ///
+    /// - Parameter environment: The process environment.
+    /// - Returns: The key that seals.
+    /// - Throws: `KeyringError` (`.missingKey`, `.notBase64`, `.wrongLength`) naming the variable.
+    public static func currentKey(fromEnvironment environment: [String: String]) throws(KeyringError) -> EncryptionKey {
+        let currentText = environment[encryptionKeyVariable] ?? ""
+        guard !currentText.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else {
+            throw KeyringError(
+                .missingKey, variable: encryptionKeyVariable,
+                "\(encryptionKeyVariable) is not set. Set it to 32 random bytes in base64 (`openssl rand -base64 32`); tokens are sealed with it."
+            )
+        }
+        return try EncryptionKey(base64: currentText, variable: encryptionKeyVariable)
+    }
+
+    /// Reads the old keys listed in `CALENDAR_OAUTH_DECRYPTION_KEYS`; empty entries are skipped.
+    ///
+    /// - Parameter environment: The process environment.
+    /// - Returns: The keys in the order listed; none when the variable is unset.
+    /// - Throws: `KeyringError` (`.notBase64`, `.wrongLength`) naming the variable and the entry.
+    public static func decryptionKeys(fromEnvironment environment: [String: String]) throws(KeyringError) -> [EncryptionKey] {
+        var keys: [EncryptionKey] = []
+        let entries = (environment[decryptionKeysVariable] ?? "").split(separator: ",", omittingEmptySubsequences: false)
+        for (index, entry) in entries.enumerated() {
+            let text = entry.trimmingCharacters(in: .whitespacesAndNewlines)
+            guard !text.isEmpty else { continue }
+            keys.append(try EncryptionKey(base64: text, variable: decryptionKeysVariable, entry: index + 1))
+        }
+        return keys
     }
 
     /// Every key the ring can open with, the current one first.

@@ -24,14 +24,16 @@ extension SQLiteStateStore {
             try db.execute(
                 sql: """
                     INSERT INTO credential (tenant, provider, keyId, sealed, updatedAt) VALUES (?, ?, ?, ?, ?)
-                    ON CONFLICT(tenant, provider) DO UPDATE SET keyId = excluded.keyId, sealed = excluded.sealed, updatedAt = excluded.updatedAt
+                    ON CONFLICT(tenant, provider) DO UPDATE SET keyId = excluded.keyId, sealed = excluded.sealed, updatedAt = excluded.updatedAt,
+                        accessKeyId = NULL, sealedAccess = NULL, accessExpiresAt = NULL
                     """,
                 arguments: [
                     ref.tenant.rawValue, ref.provider.rawValue, sealed.keyID.rawValue, sealed.combined, RFC3339.preciseString(date),
                 ])
             var state = try Self.decode(ProviderState.self, stateJSON)
-            if state.credential != .valid {
+            if state.credential != .valid || state.lastError != nil {
                 state.credential = .valid
+                state.lastError = nil
                 try db.execute(
                     sql: "UPDATE provider SET state = ? WHERE tenant = ? AND name = ?",
                     arguments: [try Self.encode(state), ref.tenant.rawValue, ref.provider.rawValue])
@@ -87,11 +89,52 @@ extension SQLiteStateStore {
                     arguments: [resealed.keyID.rawValue, resealed.combined, ref.tenant.rawValue, ref.provider.rawValue])
                 result.resealed += 1
             }
+            try Self.resealSecondary(db, with: transform)
             return result
         }
     }
 
     // MARK: - Helpers
+
+    /// Re-seals the other sealed columns: webhook secrets (a failure names the provider), cached
+    /// access tokens and pending PKCE verifiers (short-lived: one that cannot be opened is dropped).
+    private static func resealSecondary(_ db: Database, with transform: (SealedToken) throws -> SealedToken) throws {
+        for row in try Row.fetchAll(db, sql: "SELECT id, tenant, provider, keyId, sealedSecret FROM webhook") {
+            guard let keyID = KeyID(rawValue: row["keyId"] as String? ?? ""), let bytes = row["sealedSecret"] as Data? else { continue }
+            let sealed = SealedToken(keyID: keyID, combined: bytes)
+            let resealed: SealedToken
+            do {
+                resealed = try transform(sealed)
+            } catch {
+                let name = "\(row["tenant"] as String)/\(row["provider"] as String)"
+                throw ResealFailure(ref: ProviderRef(name) ?? ProviderRef("unknown/unknown")!, underlying: error)
+            }
+            guard resealed != sealed else { continue }
+            try db.execute(
+                sql: "UPDATE webhook SET keyId = ?, sealedSecret = ? WHERE id = ?",
+                arguments: [resealed.keyID.rawValue, resealed.combined, row["id"] as String])
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT tenant, provider, accessKeyId, sealedAccess FROM credential WHERE sealedAccess IS NOT NULL") {
+            guard let keyID = KeyID(rawValue: row["accessKeyId"] as String? ?? ""), let bytes = row["sealedAccess"] as Data? else { continue }
+            let sealed = SealedToken(keyID: keyID, combined: bytes)
+            let resealed = try? transform(sealed)
+            guard resealed != sealed else { continue }
+            try db.execute(
+                sql: "UPDATE credential SET accessKeyId = ?, sealedAccess = ?, accessExpiresAt = CASE WHEN ? IS NULL THEN NULL ELSE accessExpiresAt END WHERE tenant = ? AND provider = ?",
+                arguments: [resealed?.keyID.rawValue, resealed?.combined, resealed?.keyID.rawValue, row["tenant"] as String, row["provider"] as String])
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT state, keyId, sealedVerifier FROM pendingAuthorization") {
+            let state: String = row["state"]
+            guard let keyID = KeyID(rawValue: row["keyId"] as String? ?? ""), let resealed = try? transform(SealedToken(keyID: keyID, combined: row["sealedVerifier"]))
+            else {
+                try db.execute(sql: "DELETE FROM pendingAuthorization WHERE state = ?", arguments: [state])
+                continue
+            }
+            try db.execute(
+                sql: "UPDATE pendingAuthorization SET keyId = ?, sealedVerifier = ? WHERE state = ?",
+                arguments: [resealed.keyID.rawValue, resealed.combined, state])
+        }
+    }
 
     private static func allCredentials(_ db: Database) throws -> [(ref: ProviderRef, sealed: SealedToken)] {
         try Row.fetchAll(db, sql: "SELECT tenant, provider, keyId, sealed FROM credential ORDER BY tenant, provider").map { row in

@@ -155,6 +155,9 @@ extension SQLiteStateStore {
                     ALTER TABLE outbox ADD COLUMN nextAttemptAt TEXT;
                     ALTER TABLE outbox ADD COLUMN lastError TEXT;
                     CREATE INDEX outbox_waiting ON outbox(deliveredAt, dedupeKey);
+                    ALTER TABLE credential ADD COLUMN accessKeyId TEXT;
+                    ALTER TABLE credential ADD COLUMN sealedAccess BLOB;
+                    ALTER TABLE credential ADD COLUMN accessExpiresAt TEXT;
                     """)
         }
         migrator.registerMigration("v5-sync") { db in

@@ -27,4 +27,11 @@ extension SQLiteStateStore {
     public func enqueue(_ event: NotificationEvent) throws {
         try write { try Self.enqueue(event, in: $0) }
     }
+
+    /// Every event in the outbox, oldest first.
+    public func outboxEvents() throws -> [NotificationEvent] {
+        try read { db in
+            try String.fetchAll(db, sql: "SELECT payload FROM outbox ORDER BY id").map { try Self.decode(NotificationEvent.self, $0) }
+        }
+    }
 }

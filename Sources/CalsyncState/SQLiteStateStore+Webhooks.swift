@@ -7,7 +7,10 @@ import GRDB
 extension SQLiteStateStore {
     /// Records `record`, replacing a row with the same id.
     public func recordWebhook(_ record: WebhookRecord) throws {
-        try write { db in
+        try write { try Self.recordWebhook(record, in: $0) }
+    }
+
+    static func recordWebhook(_ record: WebhookRecord, in db: Database) throws {
             try db.execute(
                 sql: """
                     INSERT INTO webhook (id, tenant, provider, vendor, resourceId, keyId, sealedSecret, expiresAt, renewalFailures)
@@ -21,7 +24,6 @@ extension SQLiteStateStore {
                     record.resourceID, record.secret.keyID.rawValue, record.secret.combined,
                     RFC3339.preciseString(record.expiresAt), record.renewalFailures,
                 ])
-        }
     }
 
     /// Forgets the channel or subscription `id`.

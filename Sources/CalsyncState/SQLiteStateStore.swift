@@ -196,6 +196,14 @@ public struct SQLiteStateStore: StateStore {
                 try db.execute(sql: "DELETE FROM mapping WHERE tenant = ? AND provider = ?", arguments: arguments)
                 try db.execute(sql: "DELETE FROM provider WHERE tenant = ? AND name = ?", arguments: arguments)
                 if db.changesCount > 0 { try Self.bumpSerial(db) }
+            case .revokeCredential(let ref, let message, let date):
+                try Self.revokeCredential(ref, vendorMessage: message, at: date, in: db)
+            case .recordWebhook(let record):
+                try Self.recordWebhook(record, in: db)
+            case .removeWebhook(let id):
+                try db.execute(sql: "DELETE FROM webhook WHERE id = ?", arguments: [id])
+            case .enqueue(let event):
+                try Self.enqueue(event, in: db)
             }
         }
     }

@@ -24,6 +24,9 @@ struct ApplyCommand: AsyncParsableCommand {
     @Flag(name: .customLong("auto-approve"), help: "Apply without asking.")
     var autoApprove = false
 
+    @Flag(inversion: .prefixedNo, help: "Refresh actual state from the vendors (default: on when credentials are at hand).")
+    var refresh = true
+
     @Flag(name: .customLong("allow-delete"), help: "Let an approved run delete providers.")
     var allowDelete = false
 
@@ -43,8 +46,10 @@ struct ApplyCommand: AsyncParsableCommand {
         defer { lock.release() }
         let store = try runtime.openReadWrite()
         let snapshot = try runtime.failing { try store.snapshot() }
+        let vendors = try runtime.vendors(store: store, snapshot: snapshot, persists: true)
+        let observed = refresh ? await vendors?.observe(snapshot, store: store, now: runtime.now) : nil
         let plan = try runtime.scoped(
-            Planner.plan(desired: desired, snapshot: snapshot, observed: nil, now: runtime.now, options: runtime.planOptions),
+            Planner.plan(desired: desired, snapshot: snapshot, observed: observed, now: runtime.now, options: runtime.planOptions),
             snapshot: snapshot)
         runtime.console.output(PlanTextView.render(plan, color: runtime.console.isColorEnabled))
         guard !plan.actions.isEmpty || plan.hasChanges else { return }
@@ -61,7 +66,7 @@ struct ApplyCommand: AsyncParsableCommand {
         }
         let report = try await runtime.execute(
             plan, snapshot: snapshot, store: store, options: .init(allowDelete: allowDelete || !autoApprove),
-            command: "apply", startedAt: plan.createdAt)
+            command: "apply", startedAt: plan.createdAt, vendors: vendors, observed: observed ?? ObservedState())
         runtime.reportBlocked(report)
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }
     }
@@ -108,7 +113,8 @@ struct ApplyCommand: AsyncParsableCommand {
             // The same manifests against the same state must give the same actions: a plan file is
             // applied only as it was made.
             var again = Planner.plan(
-                desired: plan.desired, snapshot: snapshot, observed: nil, now: plan.createdAt, options: runtime.planOptions)
+                desired: plan.desired, snapshot: snapshot, observed: ObservedState(drift: plan.actions), now: plan.createdAt,
+                options: runtime.planOptions)
             if let scope = plan.tenantScope { again = again.scoped(to: scope) }
             if again.actions != plan.actions || again.tenants != plan.tenants || again.channels != plan.channels {
                 stale.append("its actions are not those its manifests and the state give")
@@ -118,9 +124,10 @@ struct ApplyCommand: AsyncParsableCommand {
             runtime.console.error("error: plan is stale: \(stale.joined(separator: "; ")). Run `calsync plan --out FILE` again.")
             throw ExitCode(1)
         }
+        let vendors = try runtime.vendors(store: store, snapshot: snapshot, persists: true)
         let report = try await runtime.execute(
             plan, snapshot: snapshot, store: store, options: .init(allowDelete: true), command: "apply \(path)",
-            startedAt: runtime.now)
+            startedAt: runtime.now, vendors: vendors, observed: ObservedState(drift: plan.actions))
         runtime.console.output("Applied \(report.applied.count) action\(report.applied.count == 1 ? "" : "s").")
         runtime.reportBlocked(report)
         if report.exitCode != 0 { throw ExitCode(report.exitCode) }

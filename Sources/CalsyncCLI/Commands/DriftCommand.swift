@@ -19,8 +19,10 @@ struct DriftCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime = try Runtime(config: configOptions, tenant: tenantOptions.tenant)
         let desired = try runtime.loadManifests(paths)
-        let snapshot = try runtime.openReadOnly().map { store in try runtime.failing { try store.snapshot() } } ?? .empty
-        let plan = Planner.plan(desired: desired, snapshot: snapshot, observed: nil, now: runtime.now, options: runtime.planOptions)
+        let store = try runtime.openReadOnly()
+        let snapshot = try store.map { store in try runtime.failing { try store.snapshot() } } ?? .empty
+        let observed = try await runtime.refresh(store: store, snapshot: snapshot)
+        let plan = Planner.plan(desired: desired, snapshot: snapshot, observed: observed, now: runtime.now, options: runtime.planOptions)
         if !snapshot.providers.contains(where: { $0.credential == .valid }) {
             runtime.console.error("note: no provider holds a credential, so no vendor was asked; drift below comes from the state and the manifests.")
         }

@@ -38,9 +38,11 @@ struct PlanCommand: AsyncParsableCommand {
     func run() async throws {
         let runtime = try Runtime(config: configOptions, tenant: tenantOptions.tenant)
         let desired = try runtime.loadManifests(paths)
-        let snapshot = try runtime.openReadOnly().map { store in try runtime.failing { try store.snapshot() } } ?? .empty
+        let store = try runtime.openReadOnly()
+        let snapshot = try store.map { store in try runtime.failing { try store.snapshot() } } ?? .empty
+        let observed = refresh ? try await runtime.refresh(store: store, snapshot: snapshot) : nil
         let plan = try runtime.scoped(
-            Planner.plan(desired: desired, snapshot: snapshot, observed: nil, now: runtime.now, options: runtime.planOptions),
+            Planner.plan(desired: desired, snapshot: snapshot, observed: observed, now: runtime.now, options: runtime.planOptions),
             snapshot: snapshot)
         if let out {
             do {

@@ -83,8 +83,9 @@ struct ReconcileCommand: AsyncParsableCommand {
         if dryRun {
             let store = try runtime.openReadOnly()
             let snapshot = try store.map { store in try runtime.failing { try store.snapshot() } } ?? .empty
+            let observed = refresh ? try await runtime.refresh(store: store, snapshot: snapshot) : nil
             let plan = try runtime.scoped(
-                Planner.plan(desired: desired, snapshot: snapshot, observed: nil, now: runtime.now, options: runtime.planOptions),
+                Planner.plan(desired: desired, snapshot: snapshot, observed: observed, now: runtime.now, options: runtime.planOptions),
                 snapshot: snapshot)
             runtime.console.output(PlanTextView.render(plan, color: runtime.console.isColorEnabled))
             try runtime.writeStatus(try runtime.pendingCards(store: store, plan: plan))
@@ -103,13 +104,16 @@ struct ReconcileCommand: AsyncParsableCommand {
             refuseLostState(runtime)
             return 1
         }
+        let vendors = try runtime.vendors(store: store, snapshot: snapshot, persists: true)
+        let observed = refresh ? await vendors?.observe(snapshot, store: store, now: runtime.now) : nil
         let plan = try runtime.scoped(
-            Planner.plan(desired: desired, snapshot: snapshot, observed: nil, now: runtime.now, options: runtime.planOptions),
+            Planner.plan(desired: desired, snapshot: snapshot, observed: observed, now: runtime.now, options: runtime.planOptions),
             snapshot: snapshot)
         let options = Executor.Options(
             allowDelete: true, maxProviderDeletes: maxProviderDeletes ?? runtime.configuration.maxProviderDeletes)
         let report = try await runtime.execute(
-            plan, snapshot: snapshot, store: store, options: options, command: "reconcile", startedAt: startedAt)
+            plan, snapshot: snapshot, store: store, options: options, command: "reconcile", startedAt: startedAt,
+            vendors: vendors, observed: observed ?? ObservedState())
         runtime.reportBlocked(report)
         let changed = report.applied.count
         runtime.console.output(
