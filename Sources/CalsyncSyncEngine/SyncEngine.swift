@@ -70,25 +70,29 @@ enum StepFailure {
 
     init(_ error: any Error) {
         switch error {
-        case let error as AuthorizationError where error.requiresAuthorization:
-            self = .stop(.authorizationRequired(error.description))
+        case AuthorizationError.invalidGrant(let message):
+            self = .stop(.authorizationRequired(message))
         case let error as VendorError:
-            if error.isQuotaExhausted {
-                self = .stop(.failed(error.description))
-            } else if error.isUnauthorized {
-                self = .stop(.failed(error.description))
+            if error.isQuotaExhausted || error.isUnauthorized {
+                self = .stop(.failed(Self.text(error)))
             } else if error.status == 412 {
                 self = .moved
             } else if error.status == 404 || error.status == 410 {
                 self = .gone
             } else {
-                self = .event(error.description, retryable: error.isRetryable)
+                self = .event(Self.text(error), retryable: error.isRetryable)
             }
         case let error as TransportError: self = .event(error.description, retryable: error.isRetryable)
         case let error as RetryError: self = .event(error.description, retryable: error.isRetryable)
         case let error as MappingError where error.kind == .moved: self = .skip
-        default: self = .stop(.failed("\(error)"))
+        default: self = .stop(.failed(Self.text(error)))
         }
+    }
+
+    /// The vendor's own words for `error` (its message, verbatim), or the error's description.
+    static func text(_ error: any Error) -> String {
+        if let error = error as? VendorError, !error.message.isEmpty { return error.message }
+        return "\(error)"
     }
 }
 
@@ -129,7 +133,7 @@ struct SyncRun {
             if case .stop(let outcome) = StepFailure(error) {
                 report.outcome = outcome
             } else {
-                report.outcome = .failed("\(error)")
+                report.outcome = .failed(StepFailure.text(error))
             }
         }
         report.conflicts = (try? store.mappings(of: ref).filter { $0.status == .conflict }.count) ?? report.conflicts
@@ -365,7 +369,8 @@ struct SyncRun {
         }
         switch report.outcome {
         case .authorizationRequired:
-            event(.authorizationRequired, "\(ref) needs OAuth consent: run `calsync authorize \(ref)`.", "authorization_required:\(ref)")
+            // Revoking the credential queues `authorization_required` (the caller does it).
+            return
         case .failed, .deleteBudgetExceeded:
             event(.error, "sync of \(ref) failed: \(report.errorText ?? "")", "error:\(ref)")
         case .completed:

@@ -12,7 +12,7 @@ public struct SyncReport: Sendable, Hashable {
         case failed(String)
         /// More deletions than `maxDeletesPerSync`: nothing was written.
         case deleteBudgetExceeded(deletions: Int, budget: Int)
-        /// The grant is gone (`invalid_grant`); the provider needs `calsync authorize`.
+        /// The grant is gone (`invalid_grant`, with the vendor's text); the provider needs `calsync authorize`.
         case authorizationRequired(String)
     }
 
@@ -86,12 +86,12 @@ public struct SyncReport: Sendable, Hashable {
         "pulled \(pulled), pushed \(pushed), deleted \(deleted), conflicts \(conflicts), errors \(errors)"
     }
 
-    /// `state` after this sync: its last sync, error text and credential; counters move no serial.
+    /// `state` after this sync: its last sync and error text (neither moves the serial). A refused grant
+    /// is recorded by revoking the credential, which the caller does.
     public func applied(to state: ProviderState) -> ProviderState {
         var next = state
         next.lastSync = lastSync
         next.lastError = errorText
-        if case .authorizationRequired = outcome { next.credential = .revoked }
         return next
     }
 }
