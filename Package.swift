@@ -157,6 +157,14 @@ let package = Package(
             name: "CalsyncSyncTests", dependencies: ["CalsyncModel", "CalsyncSync", "CalsyncTesting"], swiftSettings: strict
         ),
         .testTarget(
+            name: "CalsyncSyncEngineTests",
+            dependencies: [
+                "CalsyncModel", "CalsyncSync", "CalsyncSyncEngine", "CalsyncProviders", "CalsyncState", "CalsyncTesting",
+                "CalsyncEmulator",
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "CalsyncPlannerTests",
             dependencies: ["CalsyncModel", "CalsyncPlanner", "CalsyncTesting"],
             exclude: ["Snapshots"],

@@ -1,12 +1,13 @@
 import CalsyncModel
 import Foundation
 
-/// Ids derived from names, the same in every run: mapping ids, Google event ids, idempotency keys.
+/// Ids derived from names, the same in every run: mapping ids and source keys. (The idempotency keys of
+/// creates are derived from the stamp by `CalendarClients.idempotencyKey`.)
 ///
 /// A mapping's id is derived from its provider and entry, so a provider declared again later finds the
 /// vendor events its stamp names and re-adopts them instead of copying them.
 public enum SyncIdentity {
-    /// base32hex, the alphabet of Google's client-chosen event ids (RFC 2938).
+    /// base32hex (RFC 4648), lower case: mapping ids are valid in every vendor's ids and URLs.
     static let base32hex = Array("0123456789abcdefghijklmnopqrstuv")
 
     /// How many base32hex characters a mapping id has (100 bits).
@@ -17,31 +18,10 @@ public enum SyncIdentity {
         MappingID(rawValue: encoded("calsync-mapping\u{0}\(ref)\u{0}\(entry.rawValue)", length: mappingIDLength))
     }
 
-    /// The Google event id of a mapping at a generation: base32hex, so Google accepts it as a
-    /// client-chosen id and a retried insert answers 409 instead of creating a second event.
-    public static func googleEventID(mapping: MappingID, generation: Int) -> String {
-        let base = isBase32Hex(mapping.rawValue) && mapping.rawValue.count >= 5
-            ? mapping.rawValue : encoded("calsync-mapping-id\u{0}\(mapping.rawValue)", length: mappingIDLength)
-        return base + String(generation, radix: 32)
-    }
-
-    /// The idempotency key of a create: Google's client-chosen event id; at Graph the `transactionId`,
-    /// from which the client reads the stamp back (`OwnershipStamp` text, `#`, the generation).
-    public static func idempotencyKey(vendor: Vendor, stamp: OwnershipStamp, generation: Int) -> String {
-        switch vendor {
-        case .google: return googleEventID(mapping: MappingID(rawValue: stamp.mapping), generation: generation)
-        case .microsoft: return "\(stamp)#\(generation)"
-        }
-    }
-
     /// The source key of an entry pulled from vendor event `vendorEventID` of `ref`: a provider declared
     /// again finds the entry by it and re-adopts the pair instead of copying the event a second time.
     public static func sourceKey(ref: ProviderRef, vendorEventID: String) -> String {
         "calsync:\(ref)/\(vendorEventID)"
-    }
-
-    static func isBase32Hex(_ text: String) -> Bool {
-        text.allSatisfy { base32hex.contains($0) }
     }
 
     /// `length` base32hex characters of the SHA-256 of `text`.

@@ -82,6 +82,7 @@ enum StepFailure {
             } else {
                 self = .event(Self.text(error), retryable: error.isRetryable)
             }
+        case let error as CalendarClientError: self = .event(error.message, retryable: error.isRetryable)
         case let error as TransportError: self = .event(error.description, retryable: error.isRetryable)
         case let error as RetryError: self = .event(error.description, retryable: error.isRetryable)
         case let error as MappingError where error.kind == .moved: self = .skip
@@ -153,8 +154,13 @@ struct SyncRun {
         // Decide every pair before writing anything, so the delete budget is checked before the first delete.
         var decided: [(WorkItem, SyncDecision)] = []
         for index in items.indices {
-            let decision = try await decide(&items[index])
-            decided.append((items[index], decision))
+            do {
+                decided.append((items[index], try await decide(&items[index])))
+            } catch {
+                // A read this pair needed failed: the pair waits for the next sync, the rest go on.
+                if case .stop(let outcome) = StepFailure(error) { throw SyncStopped(outcome: outcome) }
+                try await recover(&items[index], from: error, depth: 2)
+            }
         }
         let deletions = decided.filter { $0.1.isDeletion }.count
         guard deletions <= spec.maxDeletesPerSync else {
@@ -167,14 +173,33 @@ struct SyncRun {
         }.map(\.element)
         let total = ordered.filter { $0.1 != .nothing }.count
         var done = 0
+        // New entries are created in batches (Graph `$batch`, 20 a request).
+        var batch: [WorkItem] = []
+        func flush(_ run: inout SyncRun) async throws {
+            guard !batch.isEmpty else { return }
+            try await run.pushCreates(&batch)
+            done += batch.count
+            batch.removeAll()
+            run.engine.progress(.applying(done: done, total: total))
+        }
         for (item, decision) in ordered where decision != .nothing {
+            if decision == .pushCreate, item.mapping == nil {
+                batch.append(item)
+                if batch.count == Self.createBatchSize { try await flush(&self) }
+                continue
+            }
+            if Self.phase(decision) > 1 { try await flush(&self) }
             var item = item
             try await carryOut(&item, decision, depth: 0)
             done += 1
             engine.progress(.applying(done: done, total: total))
         }
+        try await flush(&self)
         try store.setCursor(SyncCursor(value: changes.cursor, window: rules.window), of: ref)
     }
+
+    /// How many new vendor events one `createEvents` call carries (Graph's `$batch` limit).
+    static let createBatchSize = 20
 
     /// The order decisions are carried out in: local writes, vendor writes, deletions.
     static func phase(_ decision: SyncDecision) -> Int {

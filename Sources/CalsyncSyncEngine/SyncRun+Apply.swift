@@ -14,26 +14,77 @@ extension SyncRun {
         } catch let stopped as SyncStopped {
             throw stopped
         } catch {
-            switch StepFailure(error) {
-            case .moved where depth < 2:
-                // The vendor side moved since it was read: read it, decide again.
-                if let id = item.mapping?.vendorEventID {
+            try await recover(&item, from: error, depth: depth)
+        }
+    }
+
+    /// What a failed step leads to: decide again after a 412 or a vanished event, mark the mapping
+    /// `error` for a failing event, stop the sync for what stops it.
+    mutating func recover(_ item: inout WorkItem, from error: any Error, depth: Int) async throws {
+        let failure = StepFailure(error)
+        switch failure {
+        case .moved where depth < 2, .gone where depth < 2:
+            // The vendor side moved or vanished since it was read: read it again, decide again.
+            do {
+                if case .moved = failure, let id = item.mapping?.vendorEventID {
                     item.pair.remote = try await readEvent(id)
-                    item.isRemoteVerified = true
+                } else {
+                    item.pair.remote = .absent
                 }
-                try await carryOut(&item, try await decide(&item), depth: depth + 1)
-            case .gone where depth < 2:
-                item.pair.remote = .absent
                 item.isRemoteVerified = true
                 try await carryOut(&item, try await decide(&item), depth: depth + 1)
-            case .moved, .gone:
-                try recordFailure(&item, "the vendor event kept changing while it was written", retryable: true)
-            case .skip:
-                return
-            case .event(let message, let retryable):
-                try recordFailure(&item, message, retryable: retryable)
-            case .stop(let outcome):
-                throw SyncStopped(outcome: outcome)
+            } catch let stopped as SyncStopped {
+                throw stopped
+            } catch {
+                try await recover(&item, from: error, depth: 2)
+            }
+        case .moved, .gone:
+            try recordFailure(&item, "the vendor event kept changing while it was written", retryable: true)
+        case .skip:
+            return
+        case .event(let message, let retryable):
+            try recordFailure(&item, message, retryable: retryable)
+        case .stop(let outcome):
+            throw SyncStopped(outcome: outcome)
+        }
+    }
+
+    /// Creates the vendor events of new entries with one `createEvents` call: every mapping is recorded
+    /// `pending` first, each result is recorded on its own, and a failed create is handled as a single
+    /// create's failure would be (a Google 409 falls back to the generation loop of `pushCreate`).
+    mutating func pushCreates(_ items: inout [WorkItem]) async throws {
+        var drafts: [(EventDraft, idempotencyKey: String)] = []
+        var pending: [Int] = []
+        for index in items.indices {
+            guard let entry = items[index].pair.entry else { continue }
+            do {
+                let mapping = try store.record(
+                    SyncStep(
+                        mapping: Mapping(
+                            id: SyncIdentity.mappingID(for: ref, entry: entry.id), ref: ref, entryID: entry.id,
+                            localHash: ContentHash.of(entry), status: .pending),
+                        expectedVersion: nil))
+                items[index].pair.mapping = mapping
+                drafts.append(
+                    (draft(entry, mapping), CalendarClients.idempotencyKey(vendor: spec.vendor, stamp: mapping.stamp, generation: 0)))
+                pending.append(index)
+            } catch {
+                try await recover(&items[index], from: error, depth: 0)
+            }
+        }
+        guard !drafts.isEmpty else { return }
+        let results = try await client.createEvents(calendarId: spec.calendarId, drafts)
+        for (index, result) in zip(pending, results) {
+            switch result {
+            case .success(let created):
+                items[index].pair.remote = .event(created)
+                try record(&items[index]) { _ in }
+                report.pushed += 1
+            case .failure(let error as VendorError) where error.status == 409 && spec.vendor == .google:
+                items[index].isRemoteVerified = true
+                try await carryOut(&items[index], .pushCreate, depth: 1)
+            case .failure(let error):
+                try await recover(&items[index], from: error, depth: 0)
             }
         }
     }
@@ -96,7 +147,7 @@ extension SyncRun {
         item.isNewMapping = false
     }
 
-    private mutating func recordFailure(_ item: inout WorkItem, _ message: String, retryable: Bool) throws {
+    mutating func recordFailure(_ item: inout WorkItem, _ message: String, retryable: Bool) throws {
         report.failures.append(SyncReport.Failure(mapping: item.mapping?.id, message: message))
         guard var mapping = item.mapping, !item.isNewMapping else { return }
         mapping.status = .error
@@ -190,8 +241,8 @@ extension SyncRun {
     // MARK: - Pushes
 
     /// Creates the vendor event idempotently: the mapping is recorded `pending` first, the create carries
-    /// a key derived from the mapping and its generation, and a Google 409 for a used-up id moves to the
-    /// next generation (or adopts the event when it is there).
+    /// a key derived from the stamp and the mapping's generation (`CalendarClients.idempotencyKey`), and a
+    /// Google 409 for a used-up id moves to the next generation.
     private mutating func pushCreate(_ item: inout WorkItem) async throws {
         guard let entry = item.pair.entry else { return }
         var mapping = item.mapping ?? Mapping(id: SyncIdentity.mappingID(for: ref, entry: entry.id), ref: ref, entryID: entry.id)
@@ -214,19 +265,13 @@ extension SyncRun {
 
         var created: VendorEvent?
         for _ in 0..<3 {
-            let key = SyncIdentity.idempotencyKey(vendor: spec.vendor, stamp: mapping.stamp, generation: mapping.generation)
+            let key = CalendarClients.idempotencyKey(vendor: spec.vendor, stamp: mapping.stamp, generation: mapping.generation)
             do {
                 created = try await client.createEvent(calendarId: spec.calendarId, draft(entry, mapping), idempotencyKey: key)
                 break
             } catch let error as VendorError where error.status == 409 && spec.vendor == .google {
-                // The derived id exists: ours from an earlier attempt (adopt and write the entry over it), or
-                // a deleted one (its id is used up: next generation).
-                let id = SyncIdentity.googleEventID(mapping: mapping.id, generation: mapping.generation)
-                if let existing = try await client.event(calendarId: spec.calendarId, id: id), !existing.isDeleted {
-                    created = try await client.updateEvent(
-                        calendarId: spec.calendarId, id: existing.id, draft(entry, mapping), ifMatch: existing.etag)
-                    break
-                }
+                // The derived id is used up (Google keeps a deleted event's id; an event of ours that landed
+                // earlier is returned by the client instead): move to the next generation.
                 mapping.generation += 1
                 mapping = try store.record(SyncStep(mapping: mapping, expectedVersion: mapping.version))
                 item.pair.mapping = mapping

@@ -79,25 +79,16 @@ import Testing
         #expect(ContentHash.of(VendorEvent(id: "gone", isDeleted: true)) == nil)
     }
 
-    @Test func mappingIDsAreDerivedAndGoogleIDsAreBase32Hex() {
+    @Test func mappingIDsAndSourceKeysAreDerived() {
         let id = SyncIdentity.mappingID(for: F.ref, entry: EntryID(rawValue: "e1"))
         #expect(id == SyncIdentity.mappingID(for: F.ref, entry: EntryID(rawValue: "e1")))
         #expect(id != SyncIdentity.mappingID(for: F.other, entry: EntryID(rawValue: "e1")))
         #expect(id != SyncIdentity.mappingID(for: F.ref, entry: EntryID(rawValue: "e2")))
         #expect(id.rawValue.count == SyncIdentity.mappingIDLength)
         let alphabet = Set("0123456789abcdefghijklmnopqrstuv")
-        for generation in [0, 1, 31, 32, 1000] {
-            let google = SyncIdentity.googleEventID(mapping: id, generation: generation)
-            #expect(google.allSatisfy(alphabet.contains), "\(google)")
-            #expect((5...1024).contains(google.count))
-        }
-        #expect(SyncIdentity.googleEventID(mapping: id, generation: 1) != SyncIdentity.googleEventID(mapping: id, generation: 2))
-        // A mapping id that is not base32hex still gives a valid Google id
-        let odd = SyncIdentity.googleEventID(mapping: MappingID(rawValue: "M_1"), generation: 0)
-        #expect(odd.allSatisfy(alphabet.contains))
-        let stamp = OwnershipStamp(tenant: F.ref.tenant, provider: F.ref.provider, mapping: id.rawValue)
-        #expect(SyncIdentity.idempotencyKey(vendor: .google, stamp: stamp, generation: 3) == SyncIdentity.googleEventID(mapping: id, generation: 3))
-        #expect(SyncIdentity.idempotencyKey(vendor: .microsoft, stamp: stamp, generation: 3) == "acme/google-main/\(id)#3")
+        let isBase32Hex = id.rawValue.allSatisfy { alphabet.contains($0) }
+        #expect(isBase32Hex)
+        #expect(SyncIdentity.sourceKey(ref: F.ref, vendorEventID: "abc") == "calsync:acme/google-main/abc")
     }
 
     @Test func windowIsWholeUTCDays() {
