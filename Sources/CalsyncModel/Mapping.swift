@@ -63,12 +63,15 @@ public struct Mapping: Sendable, Hashable {
     /// For `error`: the pair of hashes the failed write was attempted for. The pair is retried when
     /// either side changes again, or after `calsync mappings reset`; nil retries on the next sync.
     public var attempt: String?
+    /// The vendor series the event is an instance of (Google `recurringEventId`, Graph `seriesMasterId`):
+    /// a deleted series deletes its instances.
+    public var seriesID: String?
 
     public init(
         id: MappingID, ref: ProviderRef, entryID: EntryID? = nil, vendorEventID: String? = nil, etag: String? = nil,
         localHash: String? = nil, remoteHash: String? = nil, status: MappingStatus = .pending, lastSyncedAt: Date? = nil,
         error: String? = nil, version: Int = 0, generation: Int = 0, resolution: ConflictResolution? = nil,
-        attempt: String? = nil
+        attempt: String? = nil, seriesID: String? = nil
     ) {
         self.id = id
         self.ref = ref
@@ -84,6 +87,7 @@ public struct Mapping: Sendable, Hashable {
         self.generation = generation
         self.resolution = resolution
         self.attempt = attempt
+        self.seriesID = seriesID
     }
 
     /// The stamp calsync writes on this mapping's vendor event.

@@ -114,19 +114,19 @@ extension SQLiteStateStore: SyncStore {
         try db.execute(
             sql: """
                 INSERT INTO mapping (id, tenant, provider, entryId, vendorEventId, etag, localHash, remoteHash, syncStatus,
-                    lastSyncedAt, error, version, generation, resolution, attempt)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    lastSyncedAt, error, version, generation, resolution, attempt, seriesId)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 ON CONFLICT(id) DO UPDATE SET entryId = excluded.entryId, vendorEventId = excluded.vendorEventId,
                     etag = excluded.etag, localHash = excluded.localHash, remoteHash = excluded.remoteHash,
                     syncStatus = excluded.syncStatus, lastSyncedAt = excluded.lastSyncedAt, error = excluded.error,
                     version = excluded.version, generation = excluded.generation, resolution = excluded.resolution,
-                    attempt = excluded.attempt
+                    attempt = excluded.attempt, seriesId = excluded.seriesId
                 """,
             arguments: [
                 mapping.id.rawValue, mapping.ref.tenant.rawValue, mapping.ref.provider.rawValue, mapping.entryID?.rawValue,
                 mapping.vendorEventID, mapping.etag, mapping.localHash, mapping.remoteHash, mapping.status.rawValue,
                 mapping.lastSyncedAt.map(RFC3339.preciseString), mapping.error, mapping.version, mapping.generation,
-                mapping.resolution?.rawValue, mapping.attempt,
+                mapping.resolution?.rawValue, mapping.attempt, mapping.seriesID,
             ])
     }
 
@@ -142,7 +142,8 @@ extension SQLiteStateStore: SyncStore {
             vendorEventID: row["vendorEventId"], etag: row["etag"], localHash: row["localHash"], remoteHash: row["remoteHash"],
             status: status, lastSyncedAt: (row["lastSyncedAt"] as String?).flatMap(RFC3339.date), error: row["error"],
             version: row["version"], generation: row["generation"],
-            resolution: (row["resolution"] as String?).flatMap(ConflictResolution.init(rawValue:)), attempt: row["attempt"])
+            resolution: (row["resolution"] as String?).flatMap(ConflictResolution.init(rawValue:)), attempt: row["attempt"],
+            seriesID: row["seriesId"])
     }
 
     /// Reads, changes and writes a provider's state in the caller's transaction; moves the serial when a

@@ -166,6 +166,7 @@ extension SQLiteStateStore {
                     ALTER TABLE mapping ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
                     ALTER TABLE mapping ADD COLUMN resolution TEXT;
                     ALTER TABLE mapping ADD COLUMN attempt TEXT;
+                    ALTER TABLE mapping ADD COLUMN seriesId TEXT;
                     CREATE UNIQUE INDEX mapping_entry ON mapping(tenant, provider, entryId);
                     CREATE INDEX mapping_status ON mapping(tenant, syncStatus);
                     """)

@@ -86,6 +86,7 @@ enum StepFailure {
         case let error as TransportError: self = .event(error.description, retryable: error.isRetryable)
         case let error as RetryError: self = .event(error.description, retryable: error.isRetryable)
         case let error as MappingError where error.kind == .moved: self = .skip
+        case let error as PairIncomplete: self = .event(error.description, retryable: true)
         default: self = .stop(.failed(Self.text(error)))
         }
     }
@@ -95,6 +96,12 @@ enum StepFailure {
         if let error = error as? VendorError, !error.message.isEmpty { return error.message }
         return "\(error)"
     }
+}
+
+/// A decision reached the engine without the side it writes from: a fault of the engine, reported on the
+/// pair (and tried again next sync) rather than passed over in silence.
+struct PairIncomplete: Error, CustomStringConvertible {
+    var description: String
 }
 
 /// The stop that ends a sync early, carrying its outcome.
@@ -155,7 +162,8 @@ struct SyncRun {
         var decided: [(WorkItem, SyncDecision)] = []
         for index in items.indices {
             do {
-                decided.append((items[index], try await decide(&items[index])))
+                let decision = try await decide(&items[index])
+                decided.append((items[index], decision))
             } catch {
                 // A read this pair needed failed: the pair waits for the next sync, the rest go on.
                 if case .stop(let outcome) = StepFailure(error) { throw SyncStopped(outcome: outcome) }
@@ -239,10 +247,12 @@ struct SyncRun {
     /// pulled or pushed before (its source key or derived mapping id); else it is new.
     private func pairs(changes: ChangeSet, mappings: [Mapping], entries: [Entry], sourceKeys: [EntryID: String]) -> [WorkItem] {
         var byVendorID: [String: Mapping] = [:]
+        var bySeries: [String: [Mapping]] = [:]
         var byID: [MappingID: Mapping] = [:]
         var mappedEntries = Set<EntryID>()
         for mapping in mappings {
             if let id = mapping.vendorEventID { byVendorID[id] = mapping }
+            if let series = mapping.seriesID, mapping.isLive { bySeries[series, default: []].append(mapping) }
             byID[mapping.id] = mapping
             if let entry = mapping.entryID { mappedEntries.insert(entry) }
         }
@@ -266,7 +276,11 @@ struct SyncRun {
                 remotes[mapping.id] = event.isDeleted ? .absent : .event(event)
                 continue
             }
-            if event.isDeleted { continue }
+            if event.isDeleted {
+                // A deleted series: its instances are read by id before anything is decided.
+                for instance in bySeries[event.id] ?? [] where remotes[instance.id] == nil { remotes[instance.id] = .absent }
+                continue
+            }
             if let stamp = event.stamp {
                 guard stamp.tenant == ref.tenant, stamp.provider == ref.provider else { continue }
                 let named = MappingID(rawValue: stamp.mapping)

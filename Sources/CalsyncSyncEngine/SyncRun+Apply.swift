@@ -134,6 +134,7 @@ extension SyncRun {
             mapping.remoteHash = ContentHash.of(event)
             mapping.etag = event.etag
             mapping.vendorEventID = event.id
+            mapping.seriesID = event.seriesID
         }
         mapping.status = status ?? (isOutsideWindow(item.pair) ? .parked : .synced)
         mapping.lastSyncedAt = now
@@ -200,7 +201,7 @@ extension SyncRun {
 
     private mutating func pullCreate(_ item: inout WorkItem) throws {
         guard let event = item.pair.event, let entry = pulledEntry(event, id: item.mapping?.entryID ?? engine.newEntryID(), version: 1)
-        else { return }
+        else { throw PairIncomplete(description: "pullCreate without the vendor event's times") }
         if item.mapping == nil {
             item.pair.mapping = Mapping(id: SyncIdentity.mappingID(for: ref, entry: entry.id), ref: ref, entryID: entry.id)
             item.isNewMapping = true
@@ -214,7 +215,7 @@ extension SyncRun {
     private mutating func pullUpdate(_ item: inout WorkItem) throws {
         guard let event = item.pair.event, let current = item.pair.entry,
             var entry = pulledEntry(event, id: current.id, version: current.version + 1)
-        else { return }
+        else { throw PairIncomplete(description: "pullUpdate without both sides") }
         // A zone the vendor does not name is kept from the entry.
         if entry.timeZone == nil, !entry.isAllDay { entry.timeZone = current.timeZone }
         entry.origin = current.origin
@@ -244,7 +245,7 @@ extension SyncRun {
     /// a key derived from the stamp and the mapping's generation (`CalendarClients.idempotencyKey`), and a
     /// Google 409 for a used-up id moves to the next generation.
     private mutating func pushCreate(_ item: inout WorkItem) async throws {
-        guard let entry = item.pair.entry else { return }
+        guard let entry = item.pair.entry else { throw PairIncomplete(description: "pushCreate without an entry") }
         var mapping = item.mapping ?? Mapping(id: SyncIdentity.mappingID(for: ref, entry: entry.id), ref: ref, entryID: entry.id)
         let isNew = item.mapping == nil || item.isNewMapping
         if mapping.vendorEventID != nil {
@@ -286,7 +287,9 @@ extension SyncRun {
     }
 
     private mutating func pushUpdate(_ item: inout WorkItem) async throws {
-        guard let entry = item.pair.entry, let mapping = item.mapping, let id = mapping.vendorEventID else { return }
+        guard let entry = item.pair.entry, let mapping = item.mapping, let id = mapping.vendorEventID else {
+            throw PairIncomplete(description: "pushUpdate without an entry and a vendor event")
+        }
         let etag = item.pair.event?.etag ?? mapping.etag
         let updated = try await client.updateEvent(calendarId: spec.calendarId, id: id, draft(entry, mapping), ifMatch: etag)
         item.pair.remote = .event(updated)
@@ -295,7 +298,9 @@ extension SyncRun {
     }
 
     private mutating func pushDelete(_ item: inout WorkItem) async throws {
-        guard let mapping = item.mapping, let id = mapping.vendorEventID else { return }
+        guard let mapping = item.mapping, let id = mapping.vendorEventID else {
+            throw PairIncomplete(description: "pushDelete without a vendor event")
+        }
         let etag = item.pair.event?.etag ?? mapping.etag
         try await client.deleteEvent(calendarId: spec.calendarId, id: id, ifMatch: etag)
         item.pair.remote = .absent
