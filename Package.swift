@@ -46,6 +46,10 @@ let package = Package(
         .target(
             name: "CalsyncExecutor", dependencies: ["CalsyncModel", "CalsyncProviders", "CalsyncSecrets"],
             swiftSettings: strict),
+        .target(name: "CalsyncSync", dependencies: ["CalsyncModel"], swiftSettings: strict),
+        .target(
+            name: "CalsyncSyncEngine", dependencies: ["CalsyncModel", "CalsyncSync", "CalsyncProviders"], swiftSettings: strict
+        ),
         .target(name: "CalsyncICal", swiftSettings: strict),
         .target(name: "CalsyncStatus", dependencies: ["CalsyncModel"], swiftSettings: strict),
         .target(
@@ -73,7 +77,8 @@ let package = Package(
             name: "CalsyncCLI",
             dependencies: [
                 "CalsyncModel", "CalsyncManifest", "CalsyncPlanner", "CalsyncState", "CalsyncExecutor", "CalsyncStatus",
-                "CalsyncICal", "CalsyncSecrets", "CalsyncNotify", "CalsyncProviders", "CalsyncServer",
+                "CalsyncICal", "CalsyncSecrets", "CalsyncNotify", "CalsyncProviders", "CalsyncServer", "CalsyncSync",
+                "CalsyncSyncEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -196,6 +201,17 @@ let package = Package(
             dependencies: [
                 "CalsyncModel", "CalsyncState", "CalsyncNotify", "CalsyncProviders", "CalsyncTesting",
                 .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CalsyncSyncTests", dependencies: ["CalsyncModel", "CalsyncSync", "CalsyncTesting"], swiftSettings: strict
+        ),
+        .testTarget(
+            name: "CalsyncSyncEngineTests",
+            dependencies: [
+                "CalsyncModel", "CalsyncSync", "CalsyncSyncEngine", "CalsyncProviders", "CalsyncState", "CalsyncTesting",
+                "CalsyncEmulator",
             ],
             swiftSettings: strict
         ),

@@ -13,8 +13,9 @@ public struct Calsync: AsyncParsableCommand {
         version: CalsyncVersion.current,
         subcommands: [
             ValidateCommand.self, PlanCommand.self, ApplyCommand.self, ReconcileCommand.self, DriftCommand.self,
-            StatusCommand.self, AuthorizeCommand.self, EntriesCommand.self, TenantsCommand.self, StateCommand.self,
-            KeysCommand.self, DoctorCommand.self, ServeCommand.self,
+            StatusCommand.self, SyncCommand.self, AuthorizeCommand.self, EntriesCommand.self, ConflictsCommand.self,
+            MappingsCommand.self, TenantsCommand.self, StateCommand.self, KeysCommand.self, DoctorCommand.self,
+            ServeCommand.self,
             SchemaCommand.self,
         ]
     )

@@ -17,7 +17,7 @@ struct Vendors {
     func actions(store: SQLiteStateStore, runtime: Runtime) -> LiveVendorActions {
         LiveVendorActions(
             sessions: sessions, store: store, keyring: keyring, webhookBaseURL: webhookBaseURL, random: access.random,
-            now: runtime.now)
+            now: runtime.now, sync: runtime.syncRunner(store: store))
     }
 
     /// One calendar check per authorized, enabled provider.

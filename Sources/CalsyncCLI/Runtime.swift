@@ -122,7 +122,21 @@ struct Runtime {
     func statusCards(store: SQLiteStateStore, plan: Plan?) throws -> [ProviderStatus] {
         let snapshot = try failing { try store.snapshot() }
         let cards = try failing { try store.cards() }
-        return statusCards(snapshot: snapshot, cards: cards, plan: plan)
+        return statusCards(snapshot: snapshot, cards: cards, plan: plan, conflicts: try conflictSummaries(store: store))
+    }
+
+    /// The conflicts each provider's card lists, by ids only.
+    func conflictSummaries(store: SQLiteStateStore) throws -> [ProviderRef: [ProviderStatus.ConflictSummary]] {
+        var summaries: [ProviderRef: [ProviderStatus.ConflictSummary]] = [:]
+        for provider in try failing({ try store.snapshot() }).providers {
+            for conflict in try failing({ try store.conflicts(of: provider.ref) }) {
+                summaries[conflict.ref, default: []].append(
+                    ProviderStatus.ConflictSummary(
+                        mapping: conflict.mapping.rawValue, entry: conflict.entryID?.rawValue ?? "",
+                        externalId: conflict.externalID ?? "", detectedAt: conflict.detectedAt))
+            }
+        }
+        return summaries
     }
 
     /// The cards `reconcile --dry-run` writes: those in state, plus the providers the plan would create,
@@ -130,19 +144,23 @@ struct Runtime {
     func pendingCards(store: SQLiteStateStore?, plan: Plan) throws -> [ProviderStatus] {
         let snapshot = try store.map { store in try failing { try store.snapshot() } } ?? .empty
         let cards = try store.map { store in try failing { try store.cards() } } ?? [:]
+        let conflicts = try store.map { try conflictSummaries(store: $0) } ?? [:]
         let pending = Dictionary(grouping: plan.actions, by: \.ref)
         var states = snapshot
         for spec in plan.desired.providers where pending[spec.ref]?.contains(where: { $0.action == .create }) == true {
             states.providers.append(ProviderState(ref: spec.ref, applied: spec, isActive: spec.enabled))
         }
-        return statusCards(snapshot: states, cards: cards, plan: plan).map { card in
+        return statusCards(snapshot: states, cards: cards, plan: plan, conflicts: conflicts).map { card in
             var card = card
             card.pendingActions = pending[card.ref]?.map(\.action) ?? []
             return card
         }.sorted { $0.ref < $1.ref }
     }
 
-    private func statusCards(snapshot: StateSnapshot, cards: [ProviderRef: ProviderCardState], plan: Plan?) -> [ProviderStatus] {
+    private func statusCards(
+        snapshot: StateSnapshot, cards: [ProviderRef: ProviderCardState], plan: Plan?,
+        conflicts: [ProviderRef: [ProviderStatus.ConflictSummary]]
+    ) -> [ProviderStatus] {
         var driftByProvider: [ProviderRef: [Drift]] = [:]
         for action in plan?.actions ?? [] where driftByProvider[action.ref] == nil {
             driftByProvider[action.ref] = action.drift
@@ -151,7 +169,7 @@ struct Runtime {
             let card = cards[state.ref] ?? ProviderCards.card(for: state, pending: [], previous: nil, now: now)
             return ProviderStatus(
                 state: state, card: card, connection: ProviderCards.connection(for: state),
-                drift: driftByProvider[state.ref] ?? [])
+                drift: driftByProvider[state.ref] ?? [], conflicts: conflicts[state.ref] ?? [])
         }
     }
 

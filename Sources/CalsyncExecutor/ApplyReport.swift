@@ -12,6 +12,10 @@ public struct BlockedItem: Sendable, Hashable, CustomStringConvertible {
         case deleteNotAllowed = "delete skipped without --allow-delete"
         /// More provider deletes than `--max-provider-deletes`.
         case deleteBudgetExceeded = "provider delete budget exceeded"
+        /// A sync would delete more events than the provider's `maxDeletesPerSync`.
+        case syncDeleteBudgetExceeded = "sync delete budget exceeded"
+        /// Mappings in conflict wait for `calsync conflicts resolve` (`conflictPolicy: manual`).
+        case conflictsPending = "conflicts pending"
     }
 
     public var ref: ProviderRef

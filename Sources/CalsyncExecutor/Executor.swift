@@ -151,6 +151,7 @@ public struct Executor: Sendable {
                     if let vendor, let next = try await vendor.perform(action, on: state) {
                         state = next
                         report.applied.append(action)
+                        if action.action == .sync { reportSync(of: state, into: &report) }
                     } else {
                         pending.append(action.action)
                         report.pending.append(action)
@@ -169,6 +170,12 @@ public struct Executor: Sendable {
                 break
             }
         }
+        if state.conflictCount > 0, state.credential == .valid {
+            report.blocked.append(
+                BlockedItem(
+                    ref: ref, reason: .conflictsPending,
+                    fix: "\(state.conflictCount) mapping\(state.conflictCount == 1 ? "" : "s") in conflict: run `calsync conflicts list --tenant \(ref.tenant)`, then `calsync conflicts resolve`"))
+        }
         if state.credential == .revoked, !report.blocked.contains(where: { $0.ref == ref && $0.reason == .authorizationRequired }) {
             report.blocked.append(BlockedItem(ref: ref, reason: .authorizationRequired, fix: "run `calsync authorize \(ref)`"))
         }
@@ -179,6 +186,21 @@ public struct Executor: Sendable {
     }
 
     /// Records a refused grant: the credential goes, the provider needs `calsync authorize`.
+    /// A sync that stopped is a failure of its provider; one over its delete budget waits for a person.
+    private func reportSync(of state: ProviderState, into report: inout ApplyReport) {
+        switch state.lastSync?.result {
+        case .failed?:
+            report.failed.append(FailedItem(ref: state.ref, message: "sync: \(state.lastError ?? "the sync failed")"))
+        case .deleteBudgetExceeded?:
+            report.blocked.append(
+                BlockedItem(
+                    ref: state.ref, reason: .syncDeleteBudgetExceeded,
+                    fix: "raise maxDeletesPerSync (\(state.applied.maxDeletesPerSync)) to confirm the deletions, or restore what was deleted"))
+        default:
+            break
+        }
+    }
+
     private func revoke(_ state: inout ProviderState, message: String) throws {
         try store.apply(.revokeCredential(state.ref, vendorMessage: message, at: now))
         state.credential = .revoked

@@ -20,6 +20,11 @@ public enum ProviderCards {
         if state.credential != .valid {
             return notReady(.authorizationRequired, "run `calsync authorize \(state.ref)`")
         }
+        if state.lastSync?.result == .deleteBudgetExceeded {
+            return notReady(
+                .deleteBudgetExceeded,
+                state.lastError ?? "the last sync would delete more than maxDeletesPerSync (\(state.applied.maxDeletesPerSync))")
+        }
         if state.conflictCount > 0 {
             return notReady(
                 .conflictsPending, "\(state.conflictCount) mapping\(state.conflictCount == 1 ? "" : "s") in conflict")

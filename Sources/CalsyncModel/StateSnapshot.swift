@@ -55,6 +55,8 @@ public struct LastSync: Sendable, Hashable, Codable {
         case succeeded = "Succeeded"
         /// The sync stopped with an error.
         case failed = "Failed"
+        /// The sync would have deleted more than `maxDeletesPerSync`, so it wrote nothing.
+        case deleteBudgetExceeded = "DeleteBudgetExceeded"
     }
 
     public var at: Date

@@ -225,7 +225,7 @@ extension SQLiteStateStore {
         try Bool.fetchOne(db, sql: "SELECT 1 FROM tenant WHERE name = ?", arguments: [tenant.rawValue]) ?? false
     }
 
-    private static func requireTenant(_ tenant: TenantName, db: Database) throws {
+    static func requireTenant(_ tenant: TenantName, db: Database) throws {
         guard try isKnown(tenant, db: db) else {
             throw EntryError(.unknownTenant, "tenant \"\(tenant)\" is not in the state. Reconcile the manifests that declare it first.")
         }
@@ -242,7 +242,7 @@ extension SQLiteStateStore {
         return entry
     }
 
-    private static func insert(_ entry: Entry, sourceKey: String?, sequence: Int?, stamp: Date?, db: Database) throws {
+    static func insert(_ entry: Entry, sourceKey: String?, sequence: Int?, stamp: Date?, db: Database) throws {
         try db.execute(
             sql: """
                 INSERT INTO entry (id, tenant, title, description, location, start, end, allDay, timeZone, version,

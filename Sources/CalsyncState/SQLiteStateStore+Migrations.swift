@@ -177,6 +177,17 @@ extension SQLiteStateStore {
                     );
                     """)
         }
+        migrator.registerMigration("v5-sync") { db in
+            try db.execute(
+                sql: """
+                    ALTER TABLE mapping ADD COLUMN generation INTEGER NOT NULL DEFAULT 0;
+                    ALTER TABLE mapping ADD COLUMN resolution TEXT;
+                    ALTER TABLE mapping ADD COLUMN attempt TEXT;
+                    ALTER TABLE mapping ADD COLUMN seriesId TEXT;
+                    CREATE UNIQUE INDEX mapping_entry ON mapping(tenant, provider, entryId);
+                    CREATE INDEX mapping_status ON mapping(tenant, syncStatus);
+                    """)
+        }
         return migrator
     }
 }

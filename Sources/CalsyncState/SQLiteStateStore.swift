@@ -88,13 +88,24 @@ public struct SQLiteStateStore: StateStore {
                 tenant.entryCount = entryCounts[tenant.name.rawValue] ?? 0
                 return tenant
             }
-            let mappingCounts = try Dictionary(
-                uniqueKeysWithValues: Row.fetchAll(
-                    db, sql: "SELECT tenant || '/' || provider AS ref, COUNT(*) AS n FROM mapping GROUP BY tenant, provider"
-                ).map { (row: Row) -> (String, Int) in (row["ref"], row["n"]) })
+            // Live mappings and those in conflict, counted from the mapping table so the card and the
+            // planner's blast radius are always true.
+            var mappingCounts: [String: (live: Int, conflicts: Int)] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT tenant || '/' || provider AS ref, SUM(syncStatus != 'deleted') AS live,
+                        SUM(syncStatus = 'conflict') AS conflicts
+                    FROM mapping GROUP BY tenant, provider
+                    """)
+            {
+                mappingCounts[row["ref"]] = (row["live"] ?? 0, row["conflicts"] ?? 0)
+            }
             let providers = try Row.fetchAll(db, sql: "SELECT state FROM provider ORDER BY tenant, name").map {
                 var state = try Self.decode(ProviderState.self, $0["state"])
-                state.mappingCount = mappingCounts[state.ref.description] ?? state.mappingCount
+                let counts = mappingCounts[state.ref.description]
+                state.mappingCount = counts?.live ?? 0
+                state.conflictCount = counts?.conflicts ?? 0
                 return state
             }
             let channels = try Row.fetchAll(db, sql: "SELECT spec FROM channel ORDER BY name").map {
@@ -308,3 +319,4 @@ protocol StateStoreFailure: Error {}
 extension StateError: StateStoreFailure {}
 extension EntryError: StateStoreFailure {}
 extension ResealFailure: StateStoreFailure {}
+extension MappingError: StateStoreFailure {}

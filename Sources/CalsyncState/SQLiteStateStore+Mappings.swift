@@ -1,0 +1,181 @@
+import CalsyncModel
+import Foundation
+import GRDB
+
+/// Mappings and the sync steps that write them (SPEC section 8): each step's entry change, mapping and
+/// outbox events in one transaction, checked against the row versions it was decided on.
+extension SQLiteStateStore: SyncStore {
+    public func mappings(of ref: ProviderRef) throws -> [Mapping] {
+        try read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM mapping WHERE tenant = ? AND provider = ? ORDER BY id",
+                arguments: [ref.tenant.rawValue, ref.provider.rawValue]
+            ).map(Self.mapping(from:))
+        }
+    }
+
+    public func mapping(_ id: MappingID, of ref: ProviderRef) throws -> Mapping? {
+        try read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM mapping WHERE id = ? AND tenant = ? AND provider = ?",
+                arguments: [id.rawValue, ref.tenant.rawValue, ref.provider.rawValue]
+            ).map(Self.mapping(from:))
+        }
+    }
+
+    /// The mapping `id`, whichever provider it belongs to.
+    public func mapping(_ id: MappingID) throws -> Mapping? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM mapping WHERE id = ?", arguments: [id.rawValue]).map(Self.mapping(from:))
+        }
+    }
+
+    @discardableResult
+    public func record(_ step: SyncStep) throws -> Mapping {
+        try write { db in
+            let mapping = step.mapping
+            let current = try Int.fetchOne(db, sql: "SELECT version FROM mapping WHERE id = ?", arguments: [mapping.id.rawValue])
+            guard current == step.expectedVersion else {
+                throw MappingError(
+                    .moved, "mapping \(mapping.id) changed while it was synced (version \(current.map(String.init) ?? "none"), expected \(step.expectedVersion.map(String.init) ?? "none")). The next sync decides it again.")
+            }
+            if let write = step.entry { try Self.apply(write, ref: mapping.ref, db: db) }
+            var stored = mapping
+            stored.version = (step.expectedVersion ?? 0) + 1
+            try Self.upsert(stored, db: db)
+            switch step.conflict {
+            case .record(let conflict)?:
+                try db.execute(
+                    sql: """
+                        INSERT INTO conflict (mappingId, detectedAt, local, external) VALUES (?, ?, ?, ?)
+                        ON CONFLICT(mappingId) DO UPDATE SET local = excluded.local, external = excluded.external
+                        """,
+                    arguments: [
+                        mapping.id.rawValue, RFC3339.preciseString(conflict.detectedAt), try Self.versionJSON(conflict.local),
+                        try Self.versionJSON(conflict.external),
+                    ])
+            case .clear?:
+                try db.execute(sql: "DELETE FROM conflict WHERE mappingId = ?", arguments: [mapping.id.rawValue])
+            case nil:
+                break
+            }
+            for event in step.events { try Self.enqueue(event, in: db) }
+            return stored
+        }
+    }
+
+    public func clearNotificationPending(_ ref: ProviderRef) throws {
+        try write { db in
+            try Self.updateProviderState(ref, db: db) { $0.isNotificationPending = false }
+        }
+    }
+
+    // MARK: - Rows
+
+    private static func apply(_ write: EntryWrite, ref: ProviderRef, db: Database) throws {
+        switch write {
+        case .insert(let entry, let sourceKey):
+            try requireTenant(entry.tenant, db: db)
+            guard try !Bool.exists(db, "SELECT 1 FROM entry WHERE id = ?", [entry.id.rawValue]) else {
+                throw MappingError(.moved, "entry \(entry.id) exists already. The next sync decides it again.")
+            }
+            if let sourceKey {
+                // A key held by an entry no mapping pairs any more is handed over.
+                try db.execute(
+                    sql: "UPDATE entry SET sourceKey = NULL WHERE tenant = ? AND sourceKey = ?",
+                    arguments: [entry.tenant.rawValue, sourceKey])
+            }
+            try insert(entry, sourceKey: sourceKey, sequence: nil, stamp: nil, db: db)
+        case .update(let entry, let expected):
+            try db.execute(
+                sql: """
+                    UPDATE entry SET title = ?, description = ?, location = ?, start = ?, end = ?, allDay = ?,
+                    timeZone = ?, version = ?, updatedAt = ? WHERE id = ? AND tenant = ? AND version = ?
+                    """,
+                arguments: [
+                    entry.title, entry.description, entry.location, entry.start.description, entry.end.description,
+                    entry.isAllDay, entry.timeZone, expected + 1, timestamp(entry.updatedAt), entry.id.rawValue,
+                    entry.tenant.rawValue, expected,
+                ])
+            guard db.changesCount == 1 else {
+                throw MappingError(.moved, "entry \(entry.id) changed while it was synced. The next sync decides it again.")
+            }
+        case .delete(let id, let expected):
+            try db.execute(
+                sql: "DELETE FROM entry WHERE id = ? AND tenant = ? AND version = ?",
+                arguments: [id.rawValue, ref.tenant.rawValue, expected])
+            if db.changesCount == 0, try Bool.exists(db, "SELECT 1 FROM entry WHERE id = ?", [id.rawValue]) {
+                throw MappingError(.moved, "entry \(id) changed while it was synced. The next sync decides it again.")
+            }
+        }
+    }
+
+    static func upsert(_ mapping: Mapping, db: Database) throws {
+        try db.execute(
+            sql: """
+                INSERT INTO mapping (id, tenant, provider, entryId, vendorEventId, etag, localHash, remoteHash, syncStatus,
+                    lastSyncedAt, error, version, generation, resolution, attempt, seriesId)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT(id) DO UPDATE SET entryId = excluded.entryId, vendorEventId = excluded.vendorEventId,
+                    etag = excluded.etag, localHash = excluded.localHash, remoteHash = excluded.remoteHash,
+                    syncStatus = excluded.syncStatus, lastSyncedAt = excluded.lastSyncedAt, error = excluded.error,
+                    version = excluded.version, generation = excluded.generation, resolution = excluded.resolution,
+                    attempt = excluded.attempt, seriesId = excluded.seriesId
+                """,
+            arguments: [
+                mapping.id.rawValue, mapping.ref.tenant.rawValue, mapping.ref.provider.rawValue, mapping.entryID?.rawValue,
+                mapping.vendorEventID, mapping.etag, mapping.localHash, mapping.remoteHash, mapping.status.rawValue,
+                mapping.lastSyncedAt.map(RFC3339.preciseString), mapping.error, mapping.version, mapping.generation,
+                mapping.resolution?.rawValue, mapping.attempt, mapping.seriesID,
+            ])
+    }
+
+    static func mapping(from row: Row) throws -> Mapping {
+        let id: String = row["id"]
+        guard let ref = ProviderRef("\(row["tenant"] as String)/\(row["provider"] as String)"),
+            let status = MappingStatus(rawValue: row["syncStatus"])
+        else {
+            throw StateError(.io, "the state holds a malformed mapping row \"\(id)\". Restore a backup or reset the mapping.")
+        }
+        return Mapping(
+            id: MappingID(rawValue: id), ref: ref, entryID: (row["entryId"] as String?).map(EntryID.init(rawValue:)),
+            vendorEventID: row["vendorEventId"], etag: row["etag"], localHash: row["localHash"], remoteHash: row["remoteHash"],
+            status: status, lastSyncedAt: (row["lastSyncedAt"] as String?).flatMap(RFC3339.date), error: row["error"],
+            version: row["version"], generation: row["generation"],
+            resolution: (row["resolution"] as String?).flatMap(ConflictResolution.init(rawValue:)), attempt: row["attempt"],
+            seriesID: row["seriesId"])
+    }
+
+    /// Reads, changes and writes a provider's state in the caller's transaction; moves the serial when a
+    /// part a plan depends on changed (the cursor's validity, the credential).
+    /// - Throws: `StateError.unknownProvider` when the state does not record `ref`.
+    static func updateProviderState(_ ref: ProviderRef, db: Database, _ change: (inout ProviderState) -> Void) throws {
+        let arguments: StatementArguments = [ref.tenant.rawValue, ref.provider.rawValue]
+        guard let json = try String.fetchOne(db, sql: "SELECT state FROM provider WHERE tenant = ? AND name = ?", arguments: arguments)
+        else {
+            throw StateError(.unknownProvider, "the state records no provider \(ref). Apply its manifest first.")
+        }
+        let before = try decode(ProviderState.self, json)
+        var after = before
+        change(&after)
+        guard after != before else { return }
+        try db.execute(
+            sql: "UPDATE provider SET state = ? WHERE tenant = ? AND name = ?",
+            arguments: [try encode(after), ref.tenant.rawValue, ref.provider.rawValue])
+        if planRelevant(after) != planRelevant(before) {
+            try db.execute(sql: "UPDATE meta SET serial = serial + 1 WHERE id = 1")
+        }
+    }
+
+    static func versionJSON(_ version: EventVersion?) throws -> String {
+        guard let version else { return "null" }
+        return try encode(version)
+    }
+}
+
+extension Bool {
+    /// Whether `sql` returns a row.
+    static func exists(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> Bool {
+        try Bool.fetchOne(db, sql: "SELECT EXISTS(\(sql))", arguments: arguments) ?? false
+    }
+}
