@@ -70,3 +70,42 @@ extension Runtime {
         }
     }
 }
+
+extension Runtime {
+    /// One provider's sync under the run lock, as `calsync sync` and `serve`'s notification worker run
+    /// it: the engine, the provider's card, the status files, the run history and the notifier.
+    /// - Throws: Exit 4 when the lock is held, 1 for a provider not in the state or disabled, 3 when it
+    ///   needs authorization.
+    func syncProvider(
+        _ ref: ProviderRef, full: Bool, lockCommand: String, timeout: Duration?, startedAt: Date,
+        progress: @escaping @Sendable (SyncProgress) -> Void = { _ in }
+    ) async throws -> SyncReport {
+        let lock = try await lock(command: lockCommand, timeout: timeout)
+        defer { lock.release() }
+        let store = try openReadWrite()
+        let snapshot = try failing { try store.snapshot() }
+        guard let state = snapshot.providers.first(where: { $0.ref == ref }) else {
+            console.error("error: provider \(ref) is not in the state. Check the name, or reconcile its manifest first.")
+            throw ExitCode(1)
+        }
+        guard state.applied.enabled, state.isActive else {
+            console.error("error: \(ref) is disabled (enabled: false). Set enabled: true and reconcile before syncing it.")
+            throw ExitCode(1)
+        }
+        guard state.credential == .valid else {
+            console.error("blocked: \(ref): authorization required: run `calsync authorize \(ref)`")
+            throw ExitCode(3)
+        }
+        let client = try await calendarClient(for: state, store: store)
+        let engine = SyncEngine(store: store, client: client, newEntryID: Runtime.newEntryID, progress: progress)
+        let report = await engine.sync(state, now: now, full: full)
+        try recordSync(report, of: ref, store: store)
+        try writeStatus(statusCards(store: store, plan: nil))
+        try? store.recordRun(
+            RunRecord(
+                id: UUID().uuidString.lowercased(), command: "sync \(ref)", startedAt: startedAt, finishedAt: now,
+                exitCode: report.exitCode, summary: report.countsLine))
+        try await notify(store: store)
+        return report
+    }
+}

@@ -43,12 +43,7 @@ final class ServeComposition: Sendable {
 
     var seams: ServerSeams {
         ServerSeams(
-            sync: { request in
-                self.logger.notice(
-                    "sync requested; this build has no sync engine, so the provider stays due for the reconcile pass",
-                    metadata: ["provider": "\(request.ref)", "full": "\(request.isFull)"])
-                return .pending
-            },
+            sync: { request in await self.sync(request) },
             renewSubscription: { record in
                 // Past its expiry in the state, the subscription is replaced by the next pass's register_webhook.
                 self.logger.notice(
@@ -84,6 +79,23 @@ final class ServeComposition: Sendable {
             server.get()?.requestReconcile()
         }
         return 0
+    }
+
+    /// A notification's sync: `calsync sync REF` under the run lock; a held lock is `busy` (asked
+    /// again after the debounce), any other failure leaves the provider due for the reconcile pass.
+    private func sync(_ request: SyncRequest) async -> SyncResult {
+        do {
+            let report = try await runtime.syncProvider(
+                request.ref, full: request.isFull, lockCommand: "calsync serve (sync \(request.ref))", timeout: nil,
+                startedAt: runtime.now)
+            logger.info("synced", metadata: ["provider": "\(request.ref)", "counts": "\(report.countsLine)"])
+            return .succeeded
+        } catch let exit as ExitCode where exit.rawValue == 4 {
+            return .busy
+        } catch {
+            logger.warning("sync did not finish; the provider stays due", metadata: ["provider": "\(request.ref)"])
+            return .pending
+        }
     }
 
     /// One pass of `calsync reconcile PATHS`, holding the run lock as `calsync serve`.

@@ -39,37 +39,11 @@ struct SyncCommand: AsyncParsableCommand {
             runtime.console.error("error: provider \(ref) is not in the state: there is no state at \"\(runtime.configuration.statePath)\". Reconcile its manifest first, or name the state with --state.")
             throw ExitCode(1)
         }
-        let lock = try await runtime.lock(command: "calsync sync \(ref)", timeout: try lockOptions.timeout())
-        defer { lock.release() }
-        let store = try runtime.openReadWrite()
-        let snapshot = try runtime.failing { try store.snapshot() }
-        guard let state = snapshot.providers.first(where: { $0.ref == ref }) else {
-            runtime.console.error("error: provider \(ref) is not in the state. Check the name, or reconcile its manifest first.")
-            throw ExitCode(1)
-        }
-        guard state.applied.enabled, state.isActive else {
-            runtime.console.error("error: \(ref) is disabled (enabled: false). Set enabled: true and reconcile before syncing it.")
-            throw ExitCode(1)
-        }
-        guard state.credential == .valid else {
-            runtime.console.error("blocked: \(ref): authorization required: run `calsync authorize \(ref)`")
-            throw ExitCode(3)
-        }
-
-        let client = try await runtime.calendarClient(for: state, store: store)
         let progress = SyncProgressView(console: runtime.console, ref: ref)
-        let engine = SyncEngine(
-            store: store, client: client, newEntryID: { EntryID(rawValue: UUID().uuidString.lowercased()) },
+        let report = try await runtime.syncProvider(
+            ref, full: full, lockCommand: "calsync sync \(ref)", timeout: try lockOptions.timeout(), startedAt: startedAt,
             progress: { progress.show($0) })
-        let report = await engine.sync(state, now: runtime.now, full: full)
         progress.finish()
-
-        try runtime.recordSync(report, of: ref, store: store)
-        try runtime.writeStatus(runtime.statusCards(store: store, plan: nil))
-        try? store.recordRun(
-            RunRecord(
-                id: UUID().uuidString.lowercased(), command: "sync \(ref)", startedAt: startedAt, finishedAt: runtime.now,
-                exitCode: report.exitCode, summary: report.countsLine))
 
         for failure in report.failures { runtime.console.error("failed: \(ref): \(failure)") }
         switch report.outcome {
