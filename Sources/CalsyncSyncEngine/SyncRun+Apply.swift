@@ -90,6 +90,11 @@ extension SyncRun {
     }
 
     private mutating func perform(_ item: inout WorkItem, _ decision: SyncDecision) async throws {
+        // A pair decided again after a 412 may turn into a deletion the budget did not count.
+        if decision.isDeletion, report.deleted >= spec.maxDeletesPerSync {
+            throw PairIncomplete(
+                description: "deleting would pass maxDeletesPerSync (\(spec.maxDeletesPerSync)) in this sync; the next sync decides it again")
+        }
         switch decision.action {
         case .nothing, .adopt, .findByStamp, .fetchRemote, .settled:
             return
