@@ -87,6 +87,7 @@ enum StepFailure {
         case let error as RetryError: self = .event(error.description, retryable: error.isRetryable)
         case let error as MappingError where error.kind == .moved: self = .skip
         case let error as PairIncomplete: self = .event(error.description, retryable: true)
+        case let error as PairInvalid: self = .event(error.description, retryable: false)
         default: self = .stop(.failed(Self.text(error)))
         }
     }
@@ -101,6 +102,11 @@ enum StepFailure {
 /// A decision reached the engine without the side it writes from: a fault of the engine, reported on the
 /// pair (and tried again next sync) rather than passed over in silence.
 struct PairIncomplete: Error, CustomStringConvertible {
+    var description: String
+}
+
+/// A vendor event whose content no entry can hold; the pair fails until the event changes.
+struct PairInvalid: Error, CustomStringConvertible {
     var description: String
 }
 
@@ -281,6 +287,15 @@ struct SyncRun {
                 for instance in bySeries[event.id] ?? [] where remotes[instance.id] == nil { remotes[instance.id] = .absent }
                 continue
             }
+            // An entry pulled from this event before the provider's mappings were lost.
+            let key = SyncIdentity.sourceKey(ref: ref, vendorEventID: event.id)
+            if let entryID = entryBySourceKey[key], let entry = entriesByID[entryID], !mappedEntries.contains(entryID),
+                !adoptedEntries.contains(entryID)
+            {
+                adoptedEntries.insert(entryID)
+                extra.append(readopted(SyncIdentity.mappingID(for: ref, entry: entryID), entry: entry, event: event))
+                continue
+            }
             if let stamp = event.stamp {
                 guard stamp.tenant == ref.tenant, stamp.provider == ref.provider else { continue }
                 let named = MappingID(rawValue: stamp.mapping)
@@ -296,14 +311,6 @@ struct SyncRun {
                     adoptedEntries.insert(entry.id)
                     extra.append(readopted(named, entry: entry, event: event))
                 }
-                continue
-            }
-            let key = SyncIdentity.sourceKey(ref: ref, vendorEventID: event.id)
-            if let entryID = entryBySourceKey[key], let entry = entriesByID[entryID], !mappedEntries.contains(entryID),
-                !adoptedEntries.contains(entryID)
-            {
-                adoptedEntries.insert(entryID)
-                extra.append(readopted(SyncIdentity.mappingID(for: ref, entry: entryID), entry: entry, event: event))
                 continue
             }
             extra.append(WorkItem(pair: SyncPair(mapping: nil, local: .absent, remote: .event(event))))

@@ -90,6 +90,11 @@ extension SyncRun {
     }
 
     private mutating func perform(_ item: inout WorkItem, _ decision: SyncDecision) async throws {
+        // A pair decided again after a 412 may turn into a deletion the budget did not count.
+        if decision.isDeletion, report.deleted >= spec.maxDeletesPerSync {
+            throw PairIncomplete(
+                description: "deleting would pass maxDeletesPerSync (\(spec.maxDeletesPerSync)) in this sync; the next sync decides it again")
+        }
         switch decision.action {
         case .nothing, .adopt, .findByStamp, .fetchRemote, .settled:
             return
@@ -200,8 +205,10 @@ extension SyncRun {
     // MARK: - Pulls
 
     private mutating func pullCreate(_ item: inout WorkItem) throws {
-        guard let event = item.pair.event, let entry = pulledEntry(event, id: item.mapping?.entryID ?? engine.newEntryID(), version: 1)
-        else { throw PairIncomplete(description: "pullCreate without the vendor event's times") }
+        // A restored entry gets a new id: other providers keep the old one's mappings as deleted.
+        guard let event = item.pair.event, let entry = try pulledEntry(event, id: engine.newEntryID(), version: 1) else {
+            throw PairIncomplete(description: "pullCreate without the vendor event's times")
+        }
         if item.mapping == nil {
             item.pair.mapping = Mapping(id: SyncIdentity.mappingID(for: ref, entry: entry.id), ref: ref, entryID: entry.id)
             item.isNewMapping = true
@@ -214,7 +221,7 @@ extension SyncRun {
 
     private mutating func pullUpdate(_ item: inout WorkItem) throws {
         guard let event = item.pair.event, let current = item.pair.entry,
-            var entry = pulledEntry(event, id: current.id, version: current.version + 1)
+            var entry = try pulledEntry(event, id: current.id, version: current.version + 1)
         else { throw PairIncomplete(description: "pullUpdate without both sides") }
         // A zone the vendor does not name is kept from the entry.
         if entry.timeZone == nil, !entry.isAllDay { entry.timeZone = current.timeZone }
@@ -231,8 +238,12 @@ extension SyncRun {
     }
 
     /// The entry a vendor event becomes; nil for an event without times.
-    private func pulledEntry(_ event: VendorEvent, id: EntryID, version: Int) -> Entry? {
+    /// - Throws: `PairInvalid` for times no entry can hold (an end not after the start, a date against an instant).
+    private func pulledEntry(_ event: VendorEvent, id: EntryID, version: Int) throws -> Entry? {
         guard let start = event.start, let end = event.end else { return nil }
+        guard start.isDate == end.isDate, end > start else {
+            throw PairInvalid(description: "vendor event \(event.id) runs from \(start) to \(end), which no entry can hold; correct it at the vendor")
+        }
         return Entry(
             id: id, tenant: ref.tenant, title: event.title, description: event.description, location: event.location,
             start: start, end: end, timeZone: start.isDate ? nil : event.timeZone, version: version, updatedAt: now,

@@ -128,11 +128,14 @@ import Testing
         let conflict = try #require(try rig.store.conflicts(tenant: SyncRig.tenant).first)
         #expect(conflict.local == nil)
         #expect(conflict.external?.title == "Board (vendor)")
-        // Keeping the external version restores the entry under its id
+        // Keeping the external version restores the entry (under a new id), mapped to the event
         _ = try rig.store.resolveConflict(conflict.mapping, tenant: SyncRig.tenant, keep: .keepExternal)
         let resolved = try await rig.sync(ref)
         #expect(resolved.pulled == 1)
-        #expect(try rig.store.entry(entry.id, tenant: SyncRig.tenant).title == "Board (vendor)")
+        let restored = try #require(try rig.entry(titled: "Board (vendor)"))
+        #expect(restored.id != entry.id)
+        #expect(try rig.mappings(ref).first?.entryID == restored.id)
+        #expect(try rig.mappings(ref).first?.status == .synced)
         await rig.stop()
     }
 }
