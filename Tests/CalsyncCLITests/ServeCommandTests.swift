@@ -129,9 +129,10 @@ import Testing
         let callback = try await server.send("GET", "/oauth/callback?code=c&state=v1.YWNtZS9nb29nbGUtbWFpbgoxCm4.AAAA")
         #expect(callback.status == 403)
 
-        // The sync seam was asked (after the debounce) and said so
-        for _ in 0..<100 where !server.stderr.contains("sync requested") { try await Task.sleep(for: .milliseconds(50)) }
-        #expect(server.stderr.contains("sync requested"))
+        // The notified provider's sync was tried (after the debounce); without consent it stays due
+        for _ in 0..<100 where !server.stderr.contains("the provider stays due") { try await Task.sleep(for: .milliseconds(50)) }
+        #expect(server.stderr.contains("authorization required: run `calsync authorize acme/google-main`"))
+        #expect(server.stderr.contains("the provider stays due"))
         let metrics = try await server.send("GET", "/metrics").text
         #expect(metrics.contains("calsync_webhook_notifications_total{vendor=\"google\",result=\"accepted\"} 1"))
         #expect(metrics.contains("calsync_webhook_notifications_total{vendor=\"google\",result=\"rejected\"} 1"))
