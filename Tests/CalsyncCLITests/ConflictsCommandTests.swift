@@ -43,10 +43,10 @@ import Testing
         return ws
     }
 
-    @Test func listShowsBothVersions() throws {
+    @Test func listShowsBothVersions() async throws {
         let ws = try conflicted()
         // When the operator lists the conflicts as JSON
-        let json = try ws.calsync(["conflicts", "list", "--tenant", "acme", "-o", "json"])
+        let json = try await ws.calsyncDetached(["conflicts", "list", "--tenant", "acme", "-o", "json"])
         #expect(json.exitCode == 0, "\(json.stderr)")
         let object = try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any]
         let conflict = (object?["conflicts"] as? [[String: Any]])?.first
@@ -62,7 +62,7 @@ import Testing
         #expect((conflict?["external"] as? [String: Any])?["location"] as? String == "Room 2")
         #expect(json.stdout.hasPrefix("{\n  \"conflicts\": [\n    {\n      \"mapping\": \"m1\","), "stable key order")
         // And the table shows them side by side, the fields that differ marked
-        let table = try ws.calsync(["conflicts", "list", "--tenant", "acme"])
+        let table = try await ws.calsyncDetached(["conflicts", "list", "--tenant", "acme"])
         #expect(table.exitCode == 0)
         #expect(table.stdout.contains("mapping m1  acme/google-main  entry e1  event v1  detected 2026-01-05T09:00:00Z"))
         #expect(table.stdout.contains("* title"))
@@ -70,47 +70,47 @@ import Testing
         #expect(table.stdout.contains("Board (vendor)"))
         #expect(table.stdout.contains("  start "), "equal fields are not marked")
         // And another tenant has none; an unknown tenant is an error
-        let other = try ws.calsync(["conflicts", "list", "--tenant", "globex"])
+        let other = try await ws.calsyncDetached(["conflicts", "list", "--tenant", "globex"])
         #expect(other.exitCode == 0)
         #expect(other.stdout == "No conflicts.\n")
-        let unknown = try ws.calsync(["conflicts", "list", "--tenant", "initech"])
+        let unknown = try await ws.calsyncDetached(["conflicts", "list", "--tenant", "initech"])
         #expect(unknown.exitCode == 1)
         #expect(unknown.stderr.contains("tenant \"initech\" is not in the state"))
     }
 
-    @Test func theCardNamesConflictsByIdOnly() throws {
+    @Test func theCardNamesConflictsByIdOnly() async throws {
         let ws = try conflicted()
-        let status = try ws.calsync(["status", "acme/google-main", "-o", "yaml"])
+        let status = try await ws.calsyncDetached(["status", "acme/google-main", "-o", "yaml"])
         #expect(status.exitCode == 0, "\(status.stderr)")
         #expect(status.stdout.contains("conflicts:\n  - { mapping: \"m1\", entry: \"e1\", externalId: \"v1\", detectedAt: 2026-01-05T09:00:00Z }"))
         #expect(!status.stdout.contains("Board"), "titles never appear on a card")
         #expect(!status.stdout.contains("Agenda"))
     }
 
-    @Test func resolveKeepsOneSideForTheNextSync() throws {
+    @Test func resolveKeepsOneSideForTheNextSync() async throws {
         let ws = try conflicted()
         // Another tenant's operator is refused and nothing changes
-        let forbidden = try ws.calsync(["conflicts", "resolve", "m1", "--keep", "local", "--tenant", "globex"])
+        let forbidden = try await ws.calsyncDetached(["conflicts", "resolve", "m1", "--keep", "local", "--tenant", "globex"])
         #expect(forbidden.exitCode == 1)
         #expect(forbidden.stderr == "error: Forbidden: mapping m1 does not belong to tenant \"globex\".\n")
         // A side that is not local or external is a usage error
-        #expect(try ws.calsync(["conflicts", "resolve", "m1", "--keep", "both", "--tenant", "acme"]).exitCode == 64)
+        #expect(try await ws.calsyncDetached(["conflicts", "resolve", "m1", "--keep", "both", "--tenant", "acme"]).exitCode == 64)
         // An unknown mapping is named
-        let unknown = try ws.calsync(["conflicts", "resolve", "m9", "--keep", "local", "--tenant", "acme"])
+        let unknown = try await ws.calsyncDetached(["conflicts", "resolve", "m9", "--keep", "local", "--tenant", "acme"])
         #expect(unknown.exitCode == 1)
         #expect(unknown.stderr.contains("no mapping m9 in tenant \"acme\""))
         // When the tenant's operator keeps the external version
-        let resolve = try ws.calsync(["conflicts", "resolve", "m1", "--keep", "external", "--tenant", "acme"])
+        let resolve = try await ws.calsyncDetached(["conflicts", "resolve", "m1", "--keep", "external", "--tenant", "acme"])
         #expect(resolve.exitCode == 0, "\(resolve.stderr)")
         #expect(resolve.stdout == "Resolved m1: keeping the external version; the next sync of acme/google-main writes it to the entry.\n")
         // Then the conflict is gone, the mapping waits for the sync with the choice
-        #expect(try ws.calsync(["conflicts", "list", "--tenant", "acme"]).stdout == "No conflicts.\n")
+        #expect(try await ws.calsyncDetached(["conflicts", "list", "--tenant", "acme"]).stdout == "No conflicts.\n")
         let store = try SQLiteStateStore(path: ws.path + "/.calsync/state.db", mode: .readOnly)
         let mapping = try store.mappings(of: Self.ref).first
         #expect(mapping?.status == .pending)
         #expect(mapping?.resolution == .keepExternal)
         // And resolving it again says it is not in conflict
-        let again = try ws.calsync(["conflicts", "resolve", "m1", "--keep", "local", "--tenant", "acme"])
+        let again = try await ws.calsyncDetached(["conflicts", "resolve", "m1", "--keep", "local", "--tenant", "acme"])
         #expect(again.exitCode == 1)
         #expect(again.stderr.contains("mapping m1 is not in conflict (its status is pending)"))
     }
@@ -123,29 +123,29 @@ import Testing
             holder: LockHolder(id: "feedbeef", command: "calsync sync", pid: 1, host: "h", since: Self.now), timeout: nil)
         defer { lock.release() }
         // When the operator resets the mapping, Then it is written without waiting
-        let reset = try ws.calsync(["mappings", "reset", "m1", "--tenant", "acme"])
+        let reset = try await ws.calsyncDetached(["mappings", "reset", "m1", "--tenant", "acme"])
         #expect(reset.exitCode == 0, "\(reset.stderr)")
         #expect(reset.stdout == "Reset m1 (acme/google-main): status pending; the next sync decides it again.\n")
-        #expect(try ws.calsync(["conflicts", "list", "--tenant", "acme"]).stdout == "No conflicts.\n")
-        let missing = try ws.calsync(["mappings", "reset", "nope", "--tenant", "acme"])
+        #expect(try await ws.calsyncDetached(["conflicts", "list", "--tenant", "acme"]).stdout == "No conflicts.\n")
+        let missing = try await ws.calsyncDetached(["mappings", "reset", "nope", "--tenant", "acme"])
         #expect(missing.exitCode == 1)
         #expect(missing.stderr.contains("no mapping nope"))
-        #expect(try ws.calsync(["mappings", "reset", "m1", "--tenant", "globex"]).stderr.contains("Forbidden"))
+        #expect(try await ws.calsyncDetached(["mappings", "reset", "m1", "--tenant", "globex"]).stderr.contains("Forbidden"))
         // And a sync, which takes the lock, is refused with exit 4
-        let sync = try ws.calsync(["sync", "acme/google-main"])
+        let sync = try await ws.calsyncDetached(["sync", "acme/google-main"])
         #expect(sync.exitCode == 4)
         #expect(sync.stderr.contains("lock id feedbeef"))
     }
 
-    @Test func syncRefusesWhatItCannotSync() throws {
+    @Test func syncRefusesWhatItCannotSync() async throws {
         let ws = try conflicted()
-        let badRef = try ws.calsync(["sync", "acme"])
+        let badRef = try await ws.calsyncDetached(["sync", "acme"])
         #expect(badRef.exitCode == 64)
         #expect(badRef.stderr.contains("is not TENANT/PROVIDER"))
-        let unknown = try ws.calsync(["sync", "acme/nope"])
+        let unknown = try await ws.calsyncDetached(["sync", "acme/nope"])
         #expect(unknown.exitCode == 1)
         #expect(unknown.stderr.contains("provider acme/nope is not in the state"))
-        let forbidden = try ws.calsync(["sync", "acme/google-main", "--tenant", "globex"])
+        let forbidden = try await ws.calsyncDetached(["sync", "acme/google-main", "--tenant", "globex"])
         #expect(forbidden.exitCode == 1)
         #expect(forbidden.stderr.contains("Forbidden"))
         // A provider never authorized needs a person
@@ -157,10 +157,10 @@ import Testing
                 card: ProviderCardState(
                     ready: Condition(status: .false, reason: .authorizationRequired, message: "m", lastTransitionTime: Self.now),
                     pendingActions: [.authorize])))
-        let unauthorized = try ws.calsync(["sync", "acme/outlook"])
+        let unauthorized = try await ws.calsyncDetached(["sync", "acme/outlook"])
         #expect(unauthorized.exitCode == 3)
         #expect(unauthorized.stderr.contains("run `calsync authorize acme/outlook`"))
-        let none = try ws.calsync(["sync", "acme/google-main", "--state", "elsewhere.db"])
+        let none = try await ws.calsyncDetached(["sync", "acme/google-main", "--state", "elsewhere.db"])
         #expect(none.exitCode == 1)
         #expect(!ws.exists("elsewhere.db"), "a sync never creates a state")
     }
