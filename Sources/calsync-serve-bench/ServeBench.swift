@@ -48,23 +48,29 @@ struct ServeBench: AsyncParsableCommand {
             let id = "bench-channel-\(index)"
             guard let ref = ProviderRef("t0/p\(index)") else { continue }
             try store.recordWebhook(
-                WebhookRecord(id: id, ref: ref, vendor: .google, secret: try ring.seal(Secret(token)), expiresAt: Date().addingTimeInterval(86_400)))
+                WebhookRecord(
+                    id: id, ref: ref, vendor: .google, secret: try ring.seal(Secret(token)),
+                    expiresAt: Date().addingTimeInterval(86_400)))
             channels.append(GoogleChannel(id: id, token: token))
         }
         let server = try await ServerProcess.launch(
-            ["--listen", "127.0.0.1:0", "--interval", "1h", "--log-level", "warning"], in: ws.path, environment: ws.environment,
+            ["--listen", "127.0.0.1:0", "--interval", "1h", "--log-level", "warning"], in: ws.path,
+            environment: ws.environment,
             executable: calsync)
         let authority = server.baseURL.dropFirst("http://".count)
-        guard let colon = authority.lastIndex(of: ":"), let port = Int(authority[authority.index(after: colon)...]) else {
+        guard let colon = authority.lastIndex(of: ":"), let port = Int(authority[authority.index(after: colon)...])
+        else {
             throw ValidationError("calsync serve listens on \(authority), not HOST:PORT")
         }
-        let load = WebhookLoad(host: String(authority[..<colon]), port: port, channels: channels, threads: clientThreads)
+        let load = WebhookLoad(
+            host: String(authority[..<colon]), port: port, channels: channels, threads: clientThreads)
 
         _ = try await load.run(connections: clients, requests: warmup)
         let (clientCPU, serverCPU) = (ProcessCPU.ownSeconds(), ProcessCPU.seconds(of: server.processIdentifier))
         let result = try await load.run(connections: clients, requests: requests, firstMessage: clients * warmup)
         let (clientUsed, serverUsed) = (
-            ProcessCPU.ownSeconds() - clientCPU, ProcessCPU.seconds(of: server.processIdentifier).map { $0 - (serverCPU ?? 0) }
+            ProcessCPU.ownSeconds() - clientCPU,
+            ProcessCPU.seconds(of: server.processIdentifier).map { $0 - (serverCPU ?? 0) }
         )
         try await load.shutdown()
         // Let the last debounce interval pass so its syncs are counted.
@@ -78,19 +84,23 @@ struct ServeBench: AsyncParsableCommand {
         func milliseconds(_ nanoseconds: UInt64) -> String { String(format: "%.2f ms", Double(nanoseconds) / 1e6) }
         func percentile(_ p: Double) -> UInt64 { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
         let seconds = Double(result.elapsed) / 1e9
-        let statuses = result.statuses.sorted { $0.key < $1.key }.map { "\($0.value) × \($0.key)" }.joined(separator: ", ")
+        let statuses = result.statuses.sorted { $0.key < $1.key }.map { "\($0.value) × \($0.key)" }
+            .joined(separator: ", ")
+        let threads = "\(clientThreads) event loop thread\(clientThreads == 1 ? "" : "s")"
         print(
-            "calsync-serve-bench: \(clients) keep-alive connections × \(requests) Google exists notifications over \(providers) providers"
-                + " (SwiftNIO client, \(clientThreads) event loop thread\(clientThreads == 1 ? "" : "s"), after \(warmup) each to warm up)")
+            "calsync-serve-bench: \(clients) keep-alive connections × \(requests) Google exists notifications"
+                + " over \(providers) providers (SwiftNIO client, \(threads), after \(warmup) each to warm up)")
         print(
             String(format: "  %.0f notifications/s in %.2f s", Double(latencies.count) / seconds, seconds)
-                + ", p50 \(milliseconds(percentile(0.50))), p99 \(milliseconds(percentile(0.99))), max \(milliseconds(latencies.last ?? 0))")
+                + ", p50 \(milliseconds(percentile(0.50))), p99 \(milliseconds(percentile(0.99)))"
+                + ", max \(milliseconds(latencies.last ?? 0))")
         print(
-            "  statuses: \(statuses); \(Int(syncs)) syncs caused (debounce 2s); serve exited \(code.map(String.init) ?? "late")")
+            "  statuses: \(statuses); \(Int(syncs)) syncs caused (debounce 2s); serve exited \(code.map(String.init) ?? "late")"
+        )
         print(
             String(format: "  CPU during the run: client %.2f s", clientUsed)
                 + (serverUsed.map { String(format: ", server %.2f s", $0) } ?? "")
-                + String(format: " (of %.2f s × 2 cores)", seconds))
+                + String(format: ", of %.2f s × %d cores", seconds, ProcessInfo.processInfo.activeProcessorCount))
         guard result.statuses.keys.allSatisfy({ $0 == 200 }) else {
             throw ValidationError("some notifications were not answered 200: \(statuses)")
         }
@@ -103,9 +113,9 @@ enum ProcessCPU {
     static func ownSeconds() -> Double {
         var usage = rusage()
         #if os(Linux)
-        getrusage(RUSAGE_SELF.rawValue, &usage)
+            getrusage(RUSAGE_SELF.rawValue, &usage)
         #else
-        getrusage(RUSAGE_SELF, &usage)
+            getrusage(RUSAGE_SELF, &usage)
         #endif
         func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
         return seconds(usage.ru_utime) + seconds(usage.ru_stime)
