@@ -45,7 +45,7 @@ bench: release
 	$(RELEASE_BIN)/calsync-bench --calsync $(RELEASE_BIN)/calsync
 	$(RELEASE_BIN)/calsync-ical-bench
 	$(RELEASE_BIN)/calsync-emulator-bench --clients 16 --requests 250
-	$(RELEASE_BIN)/calsync-serve-bench --calsync $(RELEASE_BIN)/calsync --clients 16 --requests 1000
+	$(RELEASE_BIN)/calsync-serve-bench --calsync $(RELEASE_BIN)/calsync --clients 16 --requests 5000
 
 ## demo: reconcile the sample manifests against calsync-emulator, authorize, reconcile again, show the result
 demo: build

@@ -97,6 +97,8 @@ let package = Package(
             dependencies: [
                 "CalsyncModel", "CalsyncState", "CalsyncSecrets", "CalsyncTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "NIOCore", package: "swift-nio"), .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

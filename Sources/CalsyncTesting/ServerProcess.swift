@@ -5,13 +5,16 @@ import Foundation
 public final class ServerProcess: Sendable {
     /// `http://HOST:PORT`.
     public let baseURL: String
+    /// The child's process id.
+    public let processIdentifier: Int32
     private let process: ProcessBox
     private let output: OutputBuffer
     private let errors: OutputBuffer
     private let client = HTTPClient()
 
-    private init(baseURL: String, process: ProcessBox, output: OutputBuffer, errors: OutputBuffer) {
+    private init(baseURL: String, processIdentifier: Int32, process: ProcessBox, output: OutputBuffer, errors: OutputBuffer) {
         self.baseURL = baseURL
+        self.processIdentifier = processIdentifier
         self.process = process
         self.output = output
         self.errors = errors
@@ -54,7 +57,8 @@ public final class ServerProcess: Sendable {
         while ContinuousClock.now < deadline {
             if let line = output.text.split(separator: "\n").first(where: { $0.hasPrefix("listening on ") }) {
                 return ServerProcess(
-                    baseURL: "http://" + line.dropFirst("listening on ".count), process: box, output: output, errors: errors)
+                    baseURL: "http://" + line.dropFirst("listening on ".count), processIdentifier: process.processIdentifier,
+                    process: box, output: output, errors: errors)
             }
             if !process.isRunning {
                 process.waitUntilExit()
