@@ -15,11 +15,52 @@ struct Measurement {
 }
 
 /// Runs a command with its output discarded and returns its wall time and peak resident memory.
+///
+/// The command is started by a fresh copy of this bench (`measuredChildFlag`), not by this process: Linux
+/// carries a parent's peak resident memory over into a child it spawns (`ru_maxrss` survives `execve`), so
+/// a command started from this process, which grows as it runs, would report this process's peak whenever
+/// that is larger than its own.
 /// - Parameters:
 ///   - environment: Variables set for the command on top of this process's environment.
 func measure(
     _ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]
 ) -> Measurement {
+    let failed = Measurement(seconds: 0, peakRSSMiB: 0, exitCode: -1)
+    guard let bench = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return failed }
+    var pipe: [Int32] = [0, 0]
+    guard Glibc.pipe(&pipe) == 0 else { return failed }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
+    posix_spawn_file_actions_addclose(&actions, pipe[0])
+    posix_spawn_file_actions_addclose(&actions, pipe[1])
+    let argv = ([bench, measuredChildFlag, executable] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    let variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { envp.forEach { free($0) } }
+    let previous = FileManager.default.currentDirectoryPath
+    if let directory { _ = FileManager.default.changeCurrentDirectoryPath(directory) }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, bench, &actions, nil, argv, envp)
+    _ = FileManager.default.changeCurrentDirectoryPath(previous)
+    posix_spawn_file_actions_destroy(&actions)
+    close(pipe[1])
+    let answer = FileHandle(fileDescriptor: pipe[0], closeOnDealloc: true).readDataToEndOfFile()
+    guard spawned == 0 else { return failed }
+    var status: Int32 = 0
+    waitpid(pid, &status, 0)
+    let fields = String(decoding: answer, as: UTF8.self).split(whereSeparator: \.isWhitespace).compactMap { Double($0) }
+    guard fields.count == 3 else { return failed }
+    return Measurement(seconds: fields[0], peakRSSMiB: fields[1], exitCode: Int32(fields[2]))
+}
+
+/// The first argument that makes this bench start the command after it, wait for it and print
+/// `SECONDS PEAK_RSS_MIB EXIT_CODE`: `measure`'s own small process between this one and the command.
+let measuredChildFlag = "--measured-child"
+
+/// Starts the command with its output discarded in this (small) process and measures it.
+func measureChild(_ executable: String, _ arguments: [String]) -> Measurement {
     var pid: pid_t = 0
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
@@ -27,14 +68,8 @@ func measure(
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
-    let variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer { envp.forEach { free($0) } }
-    let previous = FileManager.default.currentDirectoryPath
-    if let directory { _ = FileManager.default.changeCurrentDirectoryPath(directory) }
-    defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
     let start = ContinuousClock.now
-    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
     posix_spawn_file_actions_destroy(&actions)
     guard spawned == 0 else { return Measurement(seconds: 0, peakRSSMiB: 0, exitCode: -1) }
     var status: Int32 = 0
@@ -103,6 +138,12 @@ func report(_ name: String, _ runs: [Measurement], target: String) {
 /// `name` followed by spaces up to 44 characters (Foundation on Linux ignores the width of `%-44@`).
 func padded(_ name: String) -> NSString {
     (name + String(repeating: " ", count: max(0, 44 - name.count))) as NSString
+}
+
+if CommandLine.arguments.count > 2, CommandLine.arguments[1] == measuredChildFlag {
+    let run = measureChild(CommandLine.arguments[2], Array(CommandLine.arguments.dropFirst(3)))
+    print(run.seconds, run.peakRSSMiB, run.exitCode)
+    exit(0)
 }
 
 var calsync = RepositoryPaths.path(".build/release/calsync")
