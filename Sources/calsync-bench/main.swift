@@ -147,19 +147,20 @@ if CommandLine.arguments.count > 2, CommandLine.arguments[1] == measuredChildFla
 }
 
 var calsync = RepositoryPaths.path(".build/release/calsync")
-/// `--only offline` runs the scenarios without vendors, `--only vendor` those against the emulator.
+/// `--only offline` runs the scenarios without vendors, `--only vendor` those against the emulator,
+/// `--only sync` the event syncs of 10,000 events.
 var only: String?
 var vendorProviders = 200
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     if argument == "--calsync", let path = arguments.popFirst() {
         calsync = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-    } else if argument == "--only", let scenarios = arguments.popFirst(), ["offline", "vendor"].contains(scenarios) {
+    } else if argument == "--only", let scenarios = arguments.popFirst(), ["offline", "vendor", "sync"].contains(scenarios) {
         only = scenarios
     } else if argument == "--vendor-providers", let text = arguments.popFirst(), let count = Int(text), count >= 20 {
         vendorProviders = count
     } else {
-        print("usage: calsync-bench [--calsync PATH] [--only offline|vendor] [--vendor-providers N (≥ 20)]")
+        print("usage: calsync-bench [--calsync PATH] [--only offline|vendor|sync] [--vendor-providers N (≥ 20)]")
         exit(64)
     }
 }
@@ -168,7 +169,7 @@ let workspace = NSTemporaryDirectory() + "calsync-bench-" + UUID().uuidString
 defer { try? FileManager.default.removeItem(atPath: workspace) }
 
 print("calsync benchmarks (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
-if only != "vendor" {
+if only == nil || only == "offline" {
     do {
         let manifests = workspace + "/manifests"
         try generateManifests(in: manifests, files: 1_000, tenants: 1_000, providersPerTenant: 3)
@@ -235,12 +236,22 @@ if only != "vendor" {
     }
 }
 
-if only != "offline" {
+if only == nil || only == "vendor" {
     // The vendor side, against an in-process calsync-emulator with a webhook receiver.
     do {
         try await VendorBench.run(calsync: calsync, providers: vendorProviders)
     } catch {
         print("vendor benchmark failed: \(error)")
+        exit(1)
+    }
+}
+
+if only == nil || only == "sync" {
+    // Event sync: 10,000 events each way at both vendors, against a calsync-emulator child process.
+    do {
+        try await SyncBench.run(calsync: calsync)
+    } catch {
+        print("sync benchmark failed: \(error)")
         exit(1)
     }
 }
