@@ -89,7 +89,7 @@ let package = Package(
         .executableTarget(name: "calsync", dependencies: ["CalsyncCLI"], swiftSettings: strict),
         .executableTarget(
             name: "calsync-bench",
-            dependencies: ["CalsyncModel", "CalsyncState", "CalsyncSecrets", "CalsyncEmulator", "CalsyncTesting"],
+            dependencies: ["CalsyncModel", "CalsyncState", "CalsyncSecrets", "CalsyncEmulator", "CalsyncProviders", "CalsyncTesting"],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -32,7 +32,7 @@ extension Emulator {
             }
             let relative = url.hasPrefix("/") ? url : "/" + url
             let inner = EmulatorRequest(method: method, target: "/graph/v1.0" + relative, headers: headers, body: body)
-            let outcome = await respond(to: inner, origin: origin)
+            let outcome = await respond(to: inner, origin: origin, isBatched: true)
             let response: EmulatorResponse
             switch outcome {
             case .respond(let answered): response = answered

@@ -21,12 +21,19 @@ extension Emulator {
     ///   - origin: Scheme, host and port the client used (`http://127.0.0.1:8080`), for absolute links.
     /// - Returns: The response, or an instruction to drop the connection.
     public func respond(to request: EmulatorRequest, origin: String) async -> HandlingOutcome {
+        await respond(to: request, origin: origin, isBatched: false)
+    }
+
+    /// Handles one request; `isBatched` marks a `$batch` sub-request in the request log.
+    func respond(to request: EmulatorRequest, origin: String, isBatched: Bool) async -> HandlingOutcome {
         let match = Router.match(method: request.method, segments: request.pathSegments)
         let template = match?.template ?? "unmatched"
         let logIndex = requestLog.count
         requestLog.append(
             RequestLogEntry(
-                method: request.method, path: request.path, route: template, status: nil,
+                method: request.method, path: request.path,
+                query: request.query.isEmpty ? nil : QueryString.make(request.query), route: template,
+                batched: isBatched ? true : nil, status: nil,
                 at: DateFormats.rfc3339(clock.now)))
         let isControl = template.hasPrefix("/_control")
         let fault = isControl ? nil : takeFault(method: request.method, path: request.path, template: template)

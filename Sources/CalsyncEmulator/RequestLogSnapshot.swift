@@ -4,8 +4,13 @@ public struct RequestLogEntry: Codable, Sendable, Equatable {
     public var method: String
     /// The path as sent.
     public var path: String
+    /// The query items as received, percent-encoded again (`a=1&b=2`); nil when there were none.
+    public var query: String?
     /// The route template that answered it, `unmatched` when none did.
     public var route: String
+    /// True for a Graph `$batch` sub-request, which arrived inside the `$batch` logged before it rather
+    /// than as an HTTP request of its own; nil otherwise.
+    public var batched: Bool?
     /// The status answered; `nil` when the connection was dropped.
     public var status: Int?
     /// Virtual time of arrival.

@@ -15,11 +15,52 @@ struct Measurement {
 }
 
 /// Runs a command with its output discarded and returns its wall time and peak resident memory.
+///
+/// The command is started by a fresh copy of this bench (`measuredChildFlag`), not by this process: Linux
+/// carries a parent's peak resident memory over into a child it spawns (`ru_maxrss` survives `execve`), so
+/// a command started from this process, which grows as it runs, would report this process's peak whenever
+/// that is larger than its own.
 /// - Parameters:
 ///   - environment: Variables set for the command on top of this process's environment.
 func measure(
     _ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]
 ) -> Measurement {
+    let failed = Measurement(seconds: 0, peakRSSMiB: 0, exitCode: -1)
+    guard let bench = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else { return failed }
+    var pipe: [Int32] = [0, 0]
+    guard Glibc.pipe(&pipe) == 0 else { return failed }
+    var actions = posix_spawn_file_actions_t()
+    posix_spawn_file_actions_init(&actions)
+    posix_spawn_file_actions_adddup2(&actions, pipe[1], 1)
+    posix_spawn_file_actions_addclose(&actions, pipe[0])
+    posix_spawn_file_actions_addclose(&actions, pipe[1])
+    let argv = ([bench, measuredChildFlag, executable] + arguments).map { strdup($0) } + [nil]
+    defer { argv.forEach { free($0) } }
+    let variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
+    defer { envp.forEach { free($0) } }
+    let previous = FileManager.default.currentDirectoryPath
+    if let directory { _ = FileManager.default.changeCurrentDirectoryPath(directory) }
+    var pid: pid_t = 0
+    let spawned = posix_spawn(&pid, bench, &actions, nil, argv, envp)
+    _ = FileManager.default.changeCurrentDirectoryPath(previous)
+    posix_spawn_file_actions_destroy(&actions)
+    close(pipe[1])
+    let answer = FileHandle(fileDescriptor: pipe[0], closeOnDealloc: true).readDataToEndOfFile()
+    guard spawned == 0 else { return failed }
+    var status: Int32 = 0
+    waitpid(pid, &status, 0)
+    let fields = String(decoding: answer, as: UTF8.self).split(whereSeparator: \.isWhitespace).compactMap { Double($0) }
+    guard fields.count == 3 else { return failed }
+    return Measurement(seconds: fields[0], peakRSSMiB: fields[1], exitCode: Int32(fields[2]))
+}
+
+/// The first argument that makes this bench start the command after it, wait for it and print
+/// `SECONDS PEAK_RSS_MIB EXIT_CODE`: `measure`'s own small process between this one and the command.
+let measuredChildFlag = "--measured-child"
+
+/// Starts the command with its output discarded in this (small) process and measures it.
+func measureChild(_ executable: String, _ arguments: [String]) -> Measurement {
     var pid: pid_t = 0
     var actions = posix_spawn_file_actions_t()
     posix_spawn_file_actions_init(&actions)
@@ -27,14 +68,8 @@ func measure(
     posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
     let argv = ([executable] + arguments).map { strdup($0) } + [nil]
     defer { argv.forEach { free($0) } }
-    let variables = ProcessInfo.processInfo.environment.merging(environment) { $1 }
-    let envp = variables.map { strdup("\($0.key)=\($0.value)") } + [nil]
-    defer { envp.forEach { free($0) } }
-    let previous = FileManager.default.currentDirectoryPath
-    if let directory { _ = FileManager.default.changeCurrentDirectoryPath(directory) }
-    defer { _ = FileManager.default.changeCurrentDirectoryPath(previous) }
     let start = ContinuousClock.now
-    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, envp)
+    let spawned = posix_spawn(&pid, executable, &actions, nil, argv, environ)
     posix_spawn_file_actions_destroy(&actions)
     guard spawned == 0 else { return Measurement(seconds: 0, peakRSSMiB: 0, exitCode: -1) }
     var status: Int32 = 0
@@ -105,20 +140,27 @@ func padded(_ name: String) -> NSString {
     (name + String(repeating: " ", count: max(0, 44 - name.count))) as NSString
 }
 
+if CommandLine.arguments.count > 2, CommandLine.arguments[1] == measuredChildFlag {
+    let run = measureChild(CommandLine.arguments[2], Array(CommandLine.arguments.dropFirst(3)))
+    print(run.seconds, run.peakRSSMiB, run.exitCode)
+    exit(0)
+}
+
 var calsync = RepositoryPaths.path(".build/release/calsync")
-/// `--only offline` runs the scenarios without vendors, `--only vendor` those against the emulator.
+/// `--only offline` runs the scenarios without vendors, `--only vendor` those against the emulator,
+/// `--only sync` the event syncs of 10,000 events.
 var only: String?
 var vendorProviders = 200
 var arguments = CommandLine.arguments.dropFirst()
 while let argument = arguments.popFirst() {
     if argument == "--calsync", let path = arguments.popFirst() {
         calsync = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
-    } else if argument == "--only", let scenarios = arguments.popFirst(), ["offline", "vendor"].contains(scenarios) {
+    } else if argument == "--only", let scenarios = arguments.popFirst(), ["offline", "vendor", "sync"].contains(scenarios) {
         only = scenarios
     } else if argument == "--vendor-providers", let text = arguments.popFirst(), let count = Int(text), count >= 20 {
         vendorProviders = count
     } else {
-        print("usage: calsync-bench [--calsync PATH] [--only offline|vendor] [--vendor-providers N (≥ 20)]")
+        print("usage: calsync-bench [--calsync PATH] [--only offline|vendor|sync] [--vendor-providers N (≥ 20)]")
         exit(64)
     }
 }
@@ -127,7 +169,7 @@ let workspace = NSTemporaryDirectory() + "calsync-bench-" + UUID().uuidString
 defer { try? FileManager.default.removeItem(atPath: workspace) }
 
 print("calsync benchmarks (\(ProcessInfo.processInfo.activeProcessorCount) cores)")
-if only != "vendor" {
+if only == nil || only == "offline" {
     do {
         let manifests = workspace + "/manifests"
         try generateManifests(in: manifests, files: 1_000, tenants: 1_000, providersPerTenant: 3)
@@ -194,12 +236,22 @@ if only != "vendor" {
     }
 }
 
-if only != "offline" {
+if only == nil || only == "vendor" {
     // The vendor side, against an in-process calsync-emulator with a webhook receiver.
     do {
         try await VendorBench.run(calsync: calsync, providers: vendorProviders)
     } catch {
         print("vendor benchmark failed: \(error)")
+        exit(1)
+    }
+}
+
+if only == nil || only == "sync" {
+    // Event sync: 10,000 events each way at both vendors, against a calsync-emulator child process.
+    do {
+        try await SyncBench.run(calsync: calsync)
+    } catch {
+        print("sync benchmark failed: \(error)")
         exit(1)
     }
 }

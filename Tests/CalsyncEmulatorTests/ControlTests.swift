@@ -25,6 +25,11 @@ import Testing
         #expect(log.count("GET", "/google/calendar/v3/calendars/{calendarId}/events") == 2)
         #expect(log.count("GET", "/graph/v1.0/me/events") == 1)
         #expect(log.entries.first?.status == 200)
+        #expect(log.entries.first?.query == nil)
+        // The query is logged too, so a recorded sequence of requests can be sent again as it was.
+        _ = try await session.google("GET", "/calendars/primary/events?maxResults=5&q=board%20meeting")
+        let listed = try await session.harness.requests().entries.last { $0.path.hasSuffix("/events") }
+        #expect(listed?.query == "maxResults=5&q=board%20meeting")
         try await session.harness.resetRequests()
         #expect(try await session.harness.requests().total == 1)  // the GET /_control/requests itself
         await session.stop()

@@ -11,6 +11,7 @@ import Testing
             ["id": "2", "method": "GET", "url": "/me/events/missing"],
             ["id": "3", "method": "GET", "url": "/me/calendars", "dependsOn": ["2"]],
         ]]
+        try await session.harness.resetRequests()
         let result = try await session.graph("POST", "/$batch", json: batch)
         #expect(result.status == 200)
         let responses = result.json?["responses"]?.arrayValue ?? []
@@ -19,6 +20,10 @@ import Testing
         #expect(status("2") == 404)
         #expect(status("3") == 424)
         #expect(responses.first { $0["id"] == "1" }?["body"]?["subject"] == "Planning")
+        // The log tells the one HTTP request from the sub-requests it carried.
+        let log = try await session.harness.requests().entries.filter { $0.path.hasPrefix("/graph") }
+        #expect(log.map(\.route) == ["/graph/v1.0/$batch", "/graph/v1.0/me/events", "/graph/v1.0/me/events/{eventId}"])
+        #expect(log.map { $0.batched == true } == [false, true, true])
         await session.stop()
     }
 
