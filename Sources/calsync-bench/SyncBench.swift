@@ -84,7 +84,9 @@ enum SyncBench {
         guard declare.exitCode == 3 else {
             throw BenchFailure("reconcile of the sync bench's providers before authorization exited \(declare.exitCode), expected 3")
         }
-        try await authorize(emulator: emulator, workspace: workspace, environment: environment)
+        try await VendorBench.authorize(
+            providers.map { ($0.ref, $0.vendor, $0.email, $0.clientID) }, emulator: emulator, workspace: workspace,
+            environment: environment)
         try addEntries(in: workspace)
 
         let count = eventCount.formatted()
@@ -273,21 +275,6 @@ enum SyncBench {
                 spec: { vendor: \(provider.vendor.rawValue), calendarId: \(provider.calendarID) }
 
                 """)
-        }
-    }
-
-    /// A sealed refresh token and a cached access token per provider, as `calsync authorize` leaves them.
-    static func authorize(emulator: EmulatorHarness, workspace: Workspace, environment: [String: String]) async throws {
-        let keyring = try Keyring.fromEnvironment(environment, random: .system)
-        let store = try SQLiteStateStore(path: workspace.path + "/.calsync/state.db", mode: .readWrite)
-        let lifetime = TimeInterval(EmulatorConfiguration().accessTokenLifetime)
-        for provider in providers {
-            let issued = try await emulator.issueToken(vendor: provider.vendor, email: provider.email, clientId: provider.clientID)
-            let now = Date()
-            try store.storeCredential(provider.ref, try keyring.seal(Secret(issued.refreshToken)), at: now)
-            try store.cacheAccessToken(
-                provider.ref,
-                CachedAccessToken(sealed: try keyring.seal(Secret(issued.accessToken)), expiresAt: now.addingTimeInterval(lifetime)))
         }
     }
 

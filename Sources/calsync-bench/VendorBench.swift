@@ -106,7 +106,9 @@ enum VendorBench {
         // Credentials as `calsync authorize` leaves them: the sealed refresh token and the cached access
         // token, here obtained from the emulator's control API instead of the consent dance.
         let started = ContinuousClock.now
-        try await authorize(providers, emulator: emulator, workspace: workspace, environment: environment)
+        try await authorize(
+            providers.map { ($0.ref, $0.vendor, $0.email, $0.clientID) }, emulator: emulator, workspace: workspace,
+            environment: environment)
         let authorizeSeconds = seconds(ContinuousClock.now - started)
 
         try await emulator.resetRequests()
@@ -208,9 +210,13 @@ enum VendorBench {
         }
     }
 
-    /// Stores a sealed refresh token and a cached access token for every provider.
+    /// The account behind a provider, as the emulator's `issueToken` names it.
+    typealias Account = (ref: ProviderRef, vendor: CalsyncEmulator.Vendor, email: String, clientID: String)
+
+    /// Stores a sealed refresh token and a cached access token for every provider, as `calsync
+    /// authorize` leaves them; both benches prepare their providers with it.
     static func authorize(
-        _ providers: [Provider], emulator: EmulatorHarness, workspace: Workspace, environment: [String: String]
+        _ providers: [Account], emulator: EmulatorHarness, workspace: Workspace, environment: [String: String]
     ) async throws {
         let keyring = try Keyring.fromEnvironment(environment, random: .system)
         let store = try SQLiteStateStore(path: workspace.path + "/.calsync/state.db", mode: .readWrite)
