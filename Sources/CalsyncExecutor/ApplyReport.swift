@@ -24,6 +24,11 @@ public struct BlockedItem: Sendable, Hashable, CustomStringConvertible {
     public var fix: String
 
     public var description: String { "\(ref): \(reason.rawValue): \(fix)" }
+
+    /// `ref` waits for OAuth consent.
+    public static func authorizationRequired(_ ref: ProviderRef) -> BlockedItem {
+        BlockedItem(ref: ref, reason: .authorizationRequired, fix: "run `calsync authorize \(ref)`")
+    }
 }
 
 /// A provider whose action failed; recorded on its card, the others go on.

@@ -140,8 +140,7 @@ public struct Executor: Sendable {
                 report.applied.append(action)
             case .authorize:
                 pending.append(.authorize)
-                report.blocked.append(
-                    BlockedItem(ref: ref, reason: .authorizationRequired, fix: "run `calsync authorize \(ref)`"))
+                report.blocked.append(.authorizationRequired(ref))
             case .registerWebhook, .renewWebhook, .sync:
                 guard state.credential == .valid else {
                     pending.append(action.action)
@@ -157,10 +156,9 @@ public struct Executor: Sendable {
                         report.pending.append(action)
                     }
                 } catch let error where AuthorizationFailure.isInvalidGrant(error) {
+                    // Blocked below, with every other provider whose credential is revoked.
                     try revoke(&state, message: AuthorizationFailure.vendorMessage(error) ?? "invalid_grant")
                     pending.append(.authorize)
-                    report.blocked.append(
-                        BlockedItem(ref: ref, reason: .authorizationRequired, fix: "run `calsync authorize \(ref)`"))
                 } catch {
                     state.lastError = VendorErrors.text(error)
                     pending.append(action.action)
@@ -177,7 +175,7 @@ public struct Executor: Sendable {
                     fix: "\(state.conflictCount) mapping\(state.conflictCount == 1 ? "" : "s") in conflict: run `calsync conflicts list --tenant \(ref.tenant)`, then `calsync conflicts resolve`"))
         }
         if state.credential == .revoked, !report.blocked.contains(where: { $0.ref == ref && $0.reason == .authorizationRequired }) {
-            report.blocked.append(BlockedItem(ref: ref, reason: .authorizationRequired, fix: "run `calsync authorize \(ref)`"))
+            report.blocked.append(.authorizationRequired(ref))
         }
         let card = ProviderCards.card(for: state, pending: pending, previous: previousCard, now: now)
         // A converged provider costs no write transaction at all.
