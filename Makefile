@@ -19,7 +19,9 @@ deps:
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
 	fi
-	@python3 -c 'import jsonschema, yaml' 2>/dev/null || python3 -m pip install -q jsonschema pyyaml
+	@python3 -c 'import jsonschema, yaml' 2>/dev/null || python3 -m pip install -q jsonschema pyyaml 2>/dev/null || { \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq --no-install-recommends python3-jsonschema python3-yaml >/dev/null; }
 	@command -v $(SWIFT) >/dev/null || { echo "error: swift not found (install the Swift 6 toolchain at /opt/swift or put swift on PATH)"; exit 1; }
 
 ## build: debug build of every product
@@ -30,15 +32,20 @@ build: deps
 release: deps
 	$(SWIFT) build -c release
 
+# Swift Testing starts every test at once unless told otherwise; each test holds servers, sockets and
+# child processes, so an unbounded run passes the open-file limit of many CI hosts (1,024) and stalls.
+TEST_WIDTH ?= 16
+TEST_ENV = CALSYNC_BIN=$(DEBUG_BIN)/calsync SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH=$(TEST_WIDTH)
+
 ## test: the whole test suite (heavy suites at their small size)
 test: deps
 	$(SWIFT) build --build-tests
-	CALSYNC_BIN=$(DEBUG_BIN)/calsync $(SWIFT) test --skip-build
+	ulimit -n "$$(ulimit -Hn)" 2>/dev/null; $(TEST_ENV) $(SWIFT) test --skip-build
 
 ## test-long: the heavy suites at full size
 test-long: deps
 	$(SWIFT) build --build-tests
-	CALSYNC_BIN=$(DEBUG_BIN)/calsync CALSYNC_TEST_SIZE=long $(SWIFT) test --skip-build
+	ulimit -n "$$(ulimit -Hn)" 2>/dev/null; $(TEST_ENV) CALSYNC_TEST_SIZE=long $(SWIFT) test --skip-build
 
 ## bench: speed and memory figures, printed
 bench: release

@@ -3,9 +3,8 @@ import Foundation
 /// A command running in the background whose output a test reads while it runs (`authorize`, `serve`).
 public final class BackgroundCommand: @unchecked Sendable {
     private let process: Process
-    private let lock = NSLock()
-    private var out = Data()
-    private var err = Data()
+    private let out: PipeCollector
+    private let err: PipeCollector
 
     /// Starts `executable` with `arguments` in `directory`, with exactly `environment` (plus PATH).
     public init(_ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:])
@@ -16,17 +15,9 @@ public final class BackgroundCommand: @unchecked Sendable {
         process.standardOutput = outPipe
         process.standardError = errPipe
         process.standardInput = FileHandle.nullDevice
-        outPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
-            self.lock.withLock { self.out.append(data) }
-        }
-        errPipe.fileHandleForReading.readabilityHandler = { [weak self] handle in
-            let data = handle.availableData
-            guard let self, !data.isEmpty else { return }
-            self.lock.withLock { self.err.append(data) }
-        }
         try process.run()
+        out = PipeCollector(outPipe)
+        err = PipeCollector(errPipe)
     }
 
     /// Starts the `calsync` binary under test.
@@ -34,8 +25,8 @@ public final class BackgroundCommand: @unchecked Sendable {
         try BackgroundCommand(RepositoryPaths.calsyncBinary, arguments, in: directory, environment: environment)
     }
 
-    public var stdout: String { lock.withLock { String(decoding: out, as: UTF8.self) } }
-    public var stderr: String { lock.withLock { String(decoding: err, as: UTF8.self) } }
+    public var stdout: String { out.text }
+    public var stderr: String { err.text }
     public var isRunning: Bool { process.isRunning }
     public var processIdentifier: Int32 { process.processIdentifier }
 
@@ -63,8 +54,8 @@ public final class BackgroundCommand: @unchecked Sendable {
             if ContinuousClock.now >= deadline { return nil }
             try? await Task.sleep(for: .milliseconds(20))
         }
-        // Let the readability handlers drain what is left in the pipes.
-        try? await Task.sleep(for: .milliseconds(50))
+        let stdout = String(decoding: await out.finish(timeout: .seconds(5)), as: UTF8.self)
+        let stderr = String(decoding: await err.finish(timeout: .seconds(5)), as: UTF8.self)
         return CommandResult(exitCode: process.terminationStatus, stdout: stdout, stderr: stderr)
     }
 

@@ -17,29 +17,32 @@ public enum CommandRunner {
         _ executable: String, _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:],
         stdin: String? = nil
     ) async throws -> CommandResult {
+        try await ProcessSlots.shared.run {
+            try await launch(executable, arguments, in: directory, environment: environment, stdin: stdin)
+        }
+    }
+
+    private static func launch(
+        _ executable: String, _ arguments: [String], in directory: String?, environment: [String: String], stdin: String?
+    ) async throws -> CommandResult {
         let process = Process.configured(executable, arguments, in: directory, environment: environment)
         let out = Pipe(), err = Pipe(), input = Pipe()
         process.standardOutput = out
         process.standardError = err
         process.standardInput = input
-        let collected = Collected()
-        out.fileHandleForReading.readabilityHandler = { handle in collected.append(handle.availableData, error: false) }
-        err.fileHandleForReading.readabilityHandler = { handle in collected.append(handle.availableData, error: true) }
         let exited = AsyncStream<Int32>.makeStream()
         process.terminationHandler = { process in
             exited.continuation.yield(process.terminationStatus)
             exited.continuation.finish()
         }
         try process.run()
+        let stdoutCollector = PipeCollector(out), stderrCollector = PipeCollector(err)
         if let stdin { input.fileHandleForWriting.write(Data(stdin.utf8)) }
         try input.fileHandleForWriting.close()
         var status: Int32 = -1
         for await code in exited.stream { status = code }
-        out.fileHandleForReading.readabilityHandler = nil
-        err.fileHandleForReading.readabilityHandler = nil
-        collected.append(out.fileHandleForReading.readDataToEndOfFile(), error: false)
-        collected.append(err.fileHandleForReading.readDataToEndOfFile(), error: true)
-        let (stdout, stderr) = collected.texts
+        let stdout = String(decoding: await stdoutCollector.finish(), as: UTF8.self)
+        let stderr = String(decoding: await stderrCollector.finish(), as: UTF8.self)
         return CommandResult(exitCode: status, stdout: stdout, stderr: stderr)
     }
 
@@ -48,23 +51,6 @@ public enum CommandRunner {
         _ arguments: [String], in directory: String? = nil, environment: [String: String] = [:]
     ) async throws -> CommandResult {
         try await run(RepositoryPaths.calsyncBinary, arguments, in: directory, environment: environment)
-    }
-}
-
-private final class Collected: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stdout = Data()
-    private var stderr = Data()
-
-    func append(_ data: Data, error: Bool) {
-        guard !data.isEmpty else { return }
-        lock.withLock {
-            if error { stderr.append(data) } else { stdout.append(data) }
-        }
-    }
-
-    var texts: (String, String) {
-        lock.withLock { (String(decoding: stdout, as: UTF8.self), String(decoding: stderr, as: UTF8.self)) }
     }
 }
 

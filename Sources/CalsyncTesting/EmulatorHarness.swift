@@ -97,28 +97,27 @@ public final class EmulatorHarness: Sendable {
     public static func launch(executable: URL, arguments: [String] = []) async throws -> EmulatorHarness {
         let process = Process()
         process.executableURL = executable
-        process.arguments = ["--port", "0"] + arguments
-        let output = Pipe()
+        process.arguments = ["--port", "0", "--exit-with-stdin"] + arguments
+        // The child reads its standard input until this process closes it, by exiting or crashing, and
+        // never holds this process's own output open: an emulator that outlived a crashed test run would
+        // otherwise keep `swift test` waiting for the end of that output.
+        let output = Pipe(), input = Pipe()
         process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        process.standardInput = input
         try process.run()
-        let handle = output.fileHandleForReading
-        let line = await Task.detached { () -> String? in
-            var buffer = Data()
-            while true {
-                let chunk = handle.availableData
-                if chunk.isEmpty { return nil }
-                buffer.append(chunk)
-                let text = String(decoding: buffer, as: UTF8.self)
-                if let first = text.split(separator: "\n").first(where: { $0.contains("listening on") }) {
-                    return String(first)
-                }
-            }
-        }.value
+        let printed = PipeCollector(output)
+        func banner() -> Substring? { printed.text.split(separator: "\n").first(where: { $0.contains("listening on") }) }
+        let deadline = ContinuousClock.now + .seconds(60)
+        while banner() == nil && !printed.isFinished && ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(10))
+        }
+        let line = banner()
         guard let line, let address = line.split(separator: " ").last else {
             process.terminate()
             throw HarnessError(description: "calsync-emulator did not report its port")
         }
-        return EmulatorHarness(baseURL: "http://\(address)", server: nil, child: ChildProcess(process))
+        return EmulatorHarness(baseURL: "http://\(address)", server: nil, child: ChildProcess(process, input: input))
     }
 
     /// Stops the emulator and waits for it.

@@ -8,11 +8,11 @@ public final class ServerProcess: Sendable {
     /// The child's process id.
     public let processIdentifier: Int32
     private let process: ProcessBox
-    private let output: OutputBuffer
-    private let errors: OutputBuffer
+    private let output: PipeCollector
+    private let errors: PipeCollector
     private let client = HTTPClient()
 
-    private init(baseURL: String, processIdentifier: Int32, process: ProcessBox, output: OutputBuffer, errors: OutputBuffer) {
+    private init(baseURL: String, processIdentifier: Int32, process: ProcessBox, output: PipeCollector, errors: PipeCollector) {
         self.baseURL = baseURL
         self.processIdentifier = processIdentifier
         self.process = process
@@ -48,10 +48,8 @@ public final class ServerProcess: Sendable {
         process.standardOutput = out
         process.standardError = err
         process.standardInput = FileHandle.nullDevice
-        let output = OutputBuffer(), errors = OutputBuffer()
-        output.drain(out.fileHandleForReading)
-        errors.drain(err.fileHandleForReading)
         try process.run()
+        let output = PipeCollector(out), errors = PipeCollector(err)
         let box = ProcessBox(process)
         let deadline = ContinuousClock.now + timeout
         while ContinuousClock.now < deadline {
@@ -120,22 +118,3 @@ private actor ProcessBox {
     }
 }
 
-/// Collects a pipe's bytes as they come, so the child never blocks on a full pipe.
-private final class OutputBuffer: @unchecked Sendable {
-    private let lock = NSLock()
-    // Guarded by `lock`.
-    private var data = Data()
-
-    func drain(_ handle: FileHandle) {
-        handle.readabilityHandler = { [weak self] handle in
-            let chunk = handle.availableData
-            if chunk.isEmpty {
-                handle.readabilityHandler = nil
-                return
-            }
-            self?.lock.withLock { self?.data.append(chunk) }
-        }
-    }
-
-    var text: String { lock.withLock { String(decoding: data, as: UTF8.self) } }
-}

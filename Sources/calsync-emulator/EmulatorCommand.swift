@@ -24,6 +24,9 @@ struct EmulatorCommand: AsyncParsableCommand {
     @Option(help: "Virtual clock start (RFC 3339); the real time when omitted.")
     var startTime: String?
 
+    @Flag(help: "Exit when standard input closes, so the emulator ends with the process that started it.")
+    var exitWithStdin = false
+
     func run() async throws {
         let start: Date
         if let startTime {
@@ -49,7 +52,19 @@ struct EmulatorCommand: AsyncParsableCommand {
 
             """
         FileHandle.standardOutput.write(Data(banner.utf8))
+        if exitWithStdin { Self.exitWhenStandardInputCloses() }
         try await server.wait()
     }
-}
 
+    /// Reads standard input on a thread of its own and ends the process at end of file: when the
+    /// supervisor holding the other end exits, even by a crash, the emulator goes with it.
+    private static func exitWhenStandardInputCloses() {
+        Thread.detachNewThread {
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let count = buffer.withUnsafeMutableBytes { read(STDIN_FILENO, $0.baseAddress, $0.count) }
+                if count == 0 || (count < 0 && errno != EINTR) { Foundation.exit(0) }
+            }
+        }
+    }
+}

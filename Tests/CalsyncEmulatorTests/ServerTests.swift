@@ -39,5 +39,32 @@ import Testing
         await harness.stop()
     }
 
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: ServerTests.executablePath)))
+    func exitsWithItsStandardInput() async throws {
+        // Given the emulator started with --exit-with-stdin, its standard input a pipe this test holds
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: ServerTests.executablePath)
+        process.arguments = ["--port", "0", "--exit-with-stdin"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let printed = PipeCollector(output)
+        let started = ContinuousClock.now
+        while !printed.text.contains("listening on") && ContinuousClock.now - started < .seconds(20) {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        #expect(printed.text.contains("listening on"))
+        #expect(process.isRunning)
+        // When the other end closes, as it does when the supervising process dies
+        try input.fileHandleForWriting.close()
+        // Then the emulator exits by itself, cleanly
+        let deadline = ContinuousClock.now + .seconds(20)
+        while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        #expect(!process.isRunning)
+        if process.isRunning { process.terminate() } else { #expect(process.terminationStatus == 0) }
+    }
+
     static let executablePath = FileManager.default.currentDirectoryPath + "/.build/debug/calsync-emulator"
 }
