@@ -71,7 +71,8 @@ public struct MappingError: Error, Sendable, Hashable, CustomStringConvertible {
 /// The state the sync engine reads and writes: mappings, cursors, conflicts, the tenant's schedule and
 /// the outbox. The SQLite store is the one implementation today; a PostgreSQL one can follow.
 ///
-/// Every `record(_:)` is one transaction, so a crash between two steps loses nothing.
+/// Every `record(_:)` is one transaction, so a crash between two steps loses nothing; `record(_:)` of
+/// several steps commits them together, which a crash loses together.
 public protocol SyncStore: Sendable {
     /// The tenant's entries overlapping `[from, to)`.
     func entries(tenant: TenantName, from: Date?, to: Date?) throws -> [Entry]
@@ -86,6 +87,10 @@ public protocol SyncStore: Sendable {
     /// - Throws: `MappingError.moved` when the mapping or entry changed since the step was decided.
     @discardableResult
     func record(_ step: SyncStep) throws -> Mapping
+    /// Commits `steps` in order in one transaction, each checked as a single step is: a step refused with
+    /// `MappingError.moved` writes nothing, and the steps after it still commit.
+    /// - Returns: For each step, the mapping as stored, or its refusal.
+    func record(_ steps: [SyncStep]) throws -> [Result<Mapping, MappingError>]
 
     /// The cursor of `ref`, if one is stored.
     func cursor(of ref: ProviderRef) throws -> SyncCursor?

@@ -222,7 +222,7 @@ extension SQLiteStateStore {
     // MARK: - Rows
 
     private static func isKnown(_ tenant: TenantName, db: Database) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT 1 FROM tenant WHERE name = ?", arguments: [tenant.rawValue]) ?? false
+        try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM tenant WHERE name = ?"), arguments: [tenant.rawValue]) ?? false
     }
 
     static func requireTenant(_ tenant: TenantName, db: Database) throws {
@@ -243,13 +243,13 @@ extension SQLiteStateStore {
     }
 
     static func insert(_ entry: Entry, sourceKey: String?, sequence: Int?, stamp: Date?, db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO entry (id, tenant, title, description, location, start, end, allDay, timeZone, version,
                 updatedAt, origin, sourceKey, sourceSequence, sourceStamp)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """
+        ).execute(arguments: [
                 entry.id.rawValue, entry.tenant.rawValue, entry.title, entry.description, entry.location,
                 entry.start.description, entry.end.description, entry.isAllDay, entry.timeZone, entry.version,
                 timestamp(entry.updatedAt), entry.origin, sourceKey, sequence, stamp.map(timestamp),

@@ -32,36 +32,63 @@ extension SQLiteStateStore: SyncStore {
 
     @discardableResult
     public func record(_ step: SyncStep) throws -> Mapping {
-        try write { db in
-            let mapping = step.mapping
-            let current = try Int.fetchOne(db, sql: "SELECT version FROM mapping WHERE id = ?", arguments: [mapping.id.rawValue])
-            guard current == step.expectedVersion else {
-                throw MappingError(
-                    .moved, "mapping \(mapping.id) changed while it was synced (version \(current.map(String.init) ?? "none"), expected \(step.expectedVersion.map(String.init) ?? "none")). The next sync decides it again.")
+        try write { db in try Self.record(step, db: db) }
+    }
+
+    public func record(_ steps: [SyncStep]) throws -> [Result<Mapping, MappingError>] {
+        guard !steps.isEmpty else { return [] }
+        return try write { db in
+            var results: [Result<Mapping, MappingError>] = []
+            results.reserveCapacity(steps.count)
+            for step in steps {
+                var stored: Mapping?
+                do {
+                    try db.inSavepoint {
+                        stored = try Self.record(step, db: db)
+                        return .commit
+                    }
+                } catch let refused as MappingError where refused.kind == .moved {
+                    results.append(.failure(refused))
+                    continue
+                }
+                guard let stored else { continue }
+                results.append(.success(stored))
             }
-            if let write = step.entry { try Self.apply(write, ref: mapping.ref, db: db) }
-            var stored = mapping
-            stored.version = (step.expectedVersion ?? 0) + 1
-            try Self.upsert(stored, db: db)
-            switch step.conflict {
-            case .record(let conflict)?:
-                try db.execute(
-                    sql: """
-                        INSERT INTO conflict (mappingId, detectedAt, local, external) VALUES (?, ?, ?, ?)
-                        ON CONFLICT(mappingId) DO UPDATE SET local = excluded.local, external = excluded.external
-                        """,
-                    arguments: [
-                        mapping.id.rawValue, RFC3339.preciseString(conflict.detectedAt), try Self.versionJSON(conflict.local),
-                        try Self.versionJSON(conflict.external),
-                    ])
-            case .clear?:
-                try db.execute(sql: "DELETE FROM conflict WHERE mappingId = ?", arguments: [mapping.id.rawValue])
-            case nil:
-                break
-            }
-            for event in step.events { try Self.enqueue(event, in: db) }
-            return stored
+            return results
         }
+    }
+
+    /// Writes one step in the caller's transaction, with statements prepared once per connection.
+    private static func record(_ step: SyncStep, db: Database) throws -> Mapping {
+        let mapping = step.mapping
+        let current = try Int.fetchOne(
+            db.cachedStatement(sql: "SELECT version FROM mapping WHERE id = ?"), arguments: [mapping.id.rawValue])
+        guard current == step.expectedVersion else {
+            throw MappingError(
+                .moved, "mapping \(mapping.id) changed while it was synced (version \(current.map(String.init) ?? "none"), expected \(step.expectedVersion.map(String.init) ?? "none")). The next sync decides it again.")
+        }
+        if let write = step.entry { try apply(write, ref: mapping.ref, db: db) }
+        var stored = mapping
+        stored.version = (step.expectedVersion ?? 0) + 1
+        try upsert(stored, db: db)
+        switch step.conflict {
+        case .record(let conflict)?:
+            try db.cachedStatement(
+                sql: """
+                    INSERT INTO conflict (mappingId, detectedAt, local, external) VALUES (?, ?, ?, ?)
+                    ON CONFLICT(mappingId) DO UPDATE SET local = excluded.local, external = excluded.external
+                    """
+            ).execute(arguments: [
+                mapping.id.rawValue, RFC3339.preciseString(conflict.detectedAt), try versionJSON(conflict.local),
+                try versionJSON(conflict.external),
+            ])
+        case .clear?:
+            try db.cachedStatement(sql: "DELETE FROM conflict WHERE mappingId = ?").execute(arguments: [mapping.id.rawValue])
+        case nil:
+            break
+        }
+        for event in step.events { try enqueue(event, in: db) }
+        return stored
     }
 
     public func clearNotificationPending(_ ref: ProviderRef) throws {
@@ -76,23 +103,23 @@ extension SQLiteStateStore: SyncStore {
         switch write {
         case .insert(let entry, let sourceKey):
             try requireTenant(entry.tenant, db: db)
-            guard try !Bool.exists(db, "SELECT 1 FROM entry WHERE id = ?", [entry.id.rawValue]) else {
+            guard try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM entry WHERE id = ?"), arguments: [entry.id.rawValue]) == nil
+            else {
                 throw MappingError(.moved, "entry \(entry.id) exists already. The next sync decides it again.")
             }
             if let sourceKey {
                 // A key held by an entry no mapping pairs any more is handed over.
-                try db.execute(
-                    sql: "UPDATE entry SET sourceKey = NULL WHERE tenant = ? AND sourceKey = ?",
-                    arguments: [entry.tenant.rawValue, sourceKey])
+                try db.cachedStatement(sql: "UPDATE entry SET sourceKey = NULL WHERE tenant = ? AND sourceKey = ?")
+                    .execute(arguments: [entry.tenant.rawValue, sourceKey])
             }
             try insert(entry, sourceKey: sourceKey, sequence: nil, stamp: nil, db: db)
         case .update(let entry, let expected):
-            try db.execute(
+            try db.cachedStatement(
                 sql: """
                     UPDATE entry SET title = ?, description = ?, location = ?, start = ?, end = ?, allDay = ?,
                     timeZone = ?, version = ?, updatedAt = ? WHERE id = ? AND tenant = ? AND version = ?
-                    """,
-                arguments: [
+                    """
+            ).execute(arguments: [
                     entry.title, entry.description, entry.location, entry.start.description, entry.end.description,
                     entry.isAllDay, entry.timeZone, expected + 1, timestamp(entry.updatedAt), entry.id.rawValue,
                     entry.tenant.rawValue, expected,
@@ -101,9 +128,8 @@ extension SQLiteStateStore: SyncStore {
                 throw MappingError(.moved, "entry \(entry.id) changed while it was synced. The next sync decides it again.")
             }
         case .delete(let id, let expected):
-            try db.execute(
-                sql: "DELETE FROM entry WHERE id = ? AND tenant = ? AND version = ?",
-                arguments: [id.rawValue, ref.tenant.rawValue, expected])
+            try db.cachedStatement(sql: "DELETE FROM entry WHERE id = ? AND tenant = ? AND version = ?")
+                .execute(arguments: [id.rawValue, ref.tenant.rawValue, expected])
             if db.changesCount == 0, try Bool.exists(db, "SELECT 1 FROM entry WHERE id = ?", [id.rawValue]) {
                 throw MappingError(.moved, "entry \(id) changed while it was synced. The next sync decides it again.")
             }
@@ -111,7 +137,7 @@ extension SQLiteStateStore: SyncStore {
     }
 
     static func upsert(_ mapping: Mapping, db: Database) throws {
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO mapping (id, tenant, provider, entryId, vendorEventId, etag, localHash, remoteHash, syncStatus,
                     lastSyncedAt, error, version, generation, resolution, attempt, seriesId)
@@ -121,8 +147,8 @@ extension SQLiteStateStore: SyncStore {
                     syncStatus = excluded.syncStatus, lastSyncedAt = excluded.lastSyncedAt, error = excluded.error,
                     version = excluded.version, generation = excluded.generation, resolution = excluded.resolution,
                     attempt = excluded.attempt, seriesId = excluded.seriesId
-                """,
-            arguments: [
+                """
+        ).execute(arguments: [
                 mapping.id.rawValue, mapping.ref.tenant.rawValue, mapping.ref.provider.rawValue, mapping.entryID?.rawValue,
                 mapping.vendorEventID, mapping.etag, mapping.localHash, mapping.remoteHash, mapping.status.rawValue,
                 mapping.lastSyncedAt.map(RFC3339.preciseString), mapping.error, mapping.version, mapping.generation,

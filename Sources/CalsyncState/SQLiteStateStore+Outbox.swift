@@ -14,15 +14,15 @@ extension SQLiteStateStore {
     /// already waiting undelivered is not added twice.
     static func enqueue(_ event: NotificationEvent, in db: Database) throws {
         let waiting = try Bool.fetchOne(
-            db, sql: "SELECT EXISTS(SELECT 1 FROM outbox WHERE dedupeKey = ? AND deliveredAt IS NULL)",
+            db.cachedStatement(sql: "SELECT EXISTS(SELECT 1 FROM outbox WHERE dedupeKey = ? AND deliveredAt IS NULL)"),
             arguments: [event.dedupeKey]) ?? false
         guard !waiting else { return }
-        try db.execute(
+        try db.cachedStatement(
             sql: """
                 INSERT INTO outbox (type, tenant, provider, payload, createdAt, dedupeKey)
                 VALUES (?, ?, ?, ?, ?, ?)
-                """,
-            arguments: [
+                """
+        ).execute(arguments: [
                 event.type.rawValue, event.tenant.rawValue, event.provider?.rawValue, try encode(event),
                 RFC3339.preciseString(event.at), event.dedupeKey,
             ])

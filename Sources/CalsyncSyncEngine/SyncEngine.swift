@@ -4,8 +4,8 @@ import CalsyncSync
 import Foundation
 
 /// Syncs one provider: reads the vendor's changes, pairs them with the tenant's entries through the
-/// mappings, decides each pair (`SyncRules`), and carries the decisions out, each step in one
-/// transaction (SPEC section 8).
+/// mappings, decides each pair (`SyncRules`), and carries the decisions out, each step atomic and
+/// committed in batches (SPEC section 8).
 ///
 /// The engine never prints and never reads the clock: progress goes to `progress`, `now` is passed in.
 public struct SyncEngine: Sendable {
@@ -122,6 +122,8 @@ struct SyncRun {
     let now: Date
     let rules: SyncRules
     var report: SyncReport
+    /// Steps waiting to be committed together (`commitHeld`).
+    var held: [HeldStep] = []
 
     var ref: ProviderRef { provider.ref }
     var spec: ProviderSpec { provider.applied }
@@ -150,6 +152,8 @@ struct SyncRun {
                 report.outcome = .failed(StepFailure.text(error))
             }
         }
+        // What a stopped sync decided before it stopped is kept; the cursor stays where it was.
+        try? commitHeld()
         report.conflicts = (try? store.mappings(of: ref).filter { $0.status == .conflict }.count) ?? report.conflicts
         notify()
     }
@@ -209,6 +213,7 @@ struct SyncRun {
             engine.progress(.applying(done: done, total: total))
         }
         try await flush(&self)
+        try commitHeld()
         try store.setCursor(SyncCursor(value: changes.cursor, window: rules.window), of: ref)
     }
 
@@ -388,7 +393,7 @@ struct SyncRun {
                 mapping.status = .synced
                 mapping.lastSyncedAt = now
                 mapping.error = nil
-                item.pair.mapping = try store.record(SyncStep(mapping: mapping, expectedVersion: expected))
+                item.pair.mapping = try hold(SyncStep(mapping: mapping, expectedVersion: expected))
                 item.isNewMapping = false
                 item.pair.remote = .event(event)
             default:

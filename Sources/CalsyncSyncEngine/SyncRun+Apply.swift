@@ -3,8 +3,8 @@ import CalsyncProviders
 import CalsyncSync
 import Foundation
 
-/// Carrying decisions out: every vendor write is followed by one transaction recording it, and every
-/// local write is one transaction with its mapping and events.
+/// Carrying decisions out: every step writes its entry change, mapping and events atomically; steps are
+/// committed in batches (`hold`), except a mapping a vendor create is about to depend on (`commitNow`).
 extension SyncRun {
     /// Carries `decision` out for `item`; a 412 or a vanished event is read again and decided once more,
     /// a failing event marks its mapping `error` and the sync goes on.
@@ -53,22 +53,31 @@ extension SyncRun {
     /// `pending` first, each result is recorded on its own, and a failed create is handled as a single
     /// create's failure would be (a Google 409 falls back to the generation loop of `pushCreate`).
     mutating func pushCreates(_ items: inout [WorkItem]) async throws {
-        var drafts: [(EventDraft, idempotencyKey: String)] = []
-        var pending: [Int] = []
+        var steps: [SyncStep] = []
+        var candidates: [Int] = []
         for index in items.indices {
             guard let entry = items[index].pair.entry else { continue }
-            do {
-                let mapping = try store.record(
-                    SyncStep(
-                        mapping: Mapping(
-                            id: SyncIdentity.mappingID(for: ref, entry: entry.id), ref: ref, entryID: entry.id,
-                            localHash: ContentHash.of(entry), status: .pending),
-                        expectedVersion: nil))
+            steps.append(
+                SyncStep(
+                    mapping: Mapping(
+                        id: SyncIdentity.mappingID(for: ref, entry: entry.id), ref: ref, entryID: entry.id,
+                        localHash: ContentHash.of(entry), status: .pending),
+                    expectedVersion: nil))
+            candidates.append(index)
+        }
+        // The pending mappings are committed, in one transaction, before the vendor sees the creates.
+        try commitHeld()
+        var drafts: [(EventDraft, idempotencyKey: String)] = []
+        var pending: [Int] = []
+        for (index, result) in zip(candidates, try store.record(steps)) {
+            switch result {
+            case .success(let mapping):
+                guard let entry = items[index].pair.entry else { continue }
                 items[index].pair.mapping = mapping
                 drafts.append(
                     (draft(entry, mapping), CalendarClients.idempotencyKey(vendor: spec.vendor, stamp: mapping.stamp, generation: 0)))
                 pending.append(index)
-            } catch {
+            case .failure(let error):
                 try await recover(&items[index], from: error, depth: 0)
             }
         }
@@ -78,8 +87,7 @@ extension SyncRun {
             switch result {
             case .success(let created):
                 items[index].pair.remote = .event(created)
-                try record(&items[index]) { _ in }
-                report.pushed += 1
+                try record(&items[index], counting: \.pushed) { _ in }
             case .failure(let error as VendorError) where error.status == 409 && spec.vendor == .google:
                 items[index].isRemoteVerified = true
                 try await carryOut(&items[index], .pushCreate, depth: 1)
@@ -130,7 +138,8 @@ extension SyncRun {
     /// Records the pair's current sides as the mapping's base, with `status` (default: `synced`, or
     /// `parked` outside the window), in one transaction with `entry`.
     private mutating func record(
-        _ item: inout WorkItem, status: MappingStatus? = nil, entry write: EntryWrite? = nil, _ change: (inout Mapping) -> Void
+        _ item: inout WorkItem, status: MappingStatus? = nil, entry write: EntryWrite? = nil,
+        counting counted: WritableKeyPath<SyncReport, Int>? = nil, _ change: (inout Mapping) -> Void
     ) throws {
         guard var mapping = item.mapping else { return }
         let expected = item.isNewMapping ? nil : mapping.version
@@ -148,8 +157,9 @@ extension SyncRun {
         mapping.resolution = nil
         change(&mapping)
         let clearsConflict = item.mapping?.status == .conflict || item.mapping?.resolution != nil
-        item.pair.mapping = try store.record(
-            SyncStep(entry: write, mapping: mapping, expectedVersion: expected, conflict: clearsConflict ? .clear : nil))
+        item.pair.mapping = try hold(
+            SyncStep(entry: write, mapping: mapping, expectedVersion: expected, conflict: clearsConflict ? .clear : nil),
+            counting: counted)
         item.isNewMapping = false
     }
 
@@ -159,11 +169,7 @@ extension SyncRun {
         mapping.status = .error
         mapping.error = message
         mapping.attempt = retryable ? nil : SyncRules.fingerprint(of: item.pair)
-        do {
-            item.pair.mapping = try store.record(SyncStep(mapping: mapping, expectedVersion: mapping.version))
-        } catch let error as MappingError where error.kind == .moved {
-            return
-        }
+        item.pair.mapping = try hold(SyncStep(mapping: mapping, expectedVersion: mapping.version))
     }
 
     private func isOutsideWindow(_ pair: SyncPair) -> Bool {
@@ -192,13 +198,13 @@ extension SyncRun {
                     type: .conflict, tenant: ref.tenant, provider: ref.provider, at: now,
                     message: "mapping \(mapping.id) of \(ref) changed on both sides (entry \(mapping.entryID?.rawValue ?? "deleted"), event \(mapping.vendorEventID ?? "deleted")). Run `calsync conflicts list --tenant \(ref.tenant)` and `calsync conflicts resolve \(mapping.id) --keep local|external --tenant \(ref.tenant)`.",
                     dedupeKey: "conflict:\(mapping.id):\(fingerprint)"))
-            report.newConflicts += 1
         }
         let expected = item.isNewMapping ? nil : mapping.version
         mapping.status = .conflict
         mapping.error = nil
-        item.pair.mapping = try store.record(
-            SyncStep(mapping: mapping, expectedVersion: expected, conflict: .record(record), events: events))
+        item.pair.mapping = try hold(
+            SyncStep(mapping: mapping, expectedVersion: expected, conflict: .record(record), events: events),
+            counting: isNew ? \.newConflicts : nil)
         item.isNewMapping = false
     }
 
@@ -215,8 +221,7 @@ extension SyncRun {
         }
         item.pair.local = .entry(entry)
         let sourceKey = SyncIdentity.sourceKey(ref: ref, vendorEventID: event.id)
-        try record(&item, entry: .insert(entry, sourceKey: sourceKey)) { $0.entryID = entry.id }
-        report.pulled += 1
+        try record(&item, entry: .insert(entry, sourceKey: sourceKey), counting: \.pulled) { $0.entryID = entry.id }
     }
 
     private mutating func pullUpdate(_ item: inout WorkItem) throws {
@@ -227,14 +232,12 @@ extension SyncRun {
         if entry.timeZone == nil, !entry.isAllDay { entry.timeZone = current.timeZone }
         entry.origin = current.origin
         item.pair.local = .entry(entry)
-        try record(&item, entry: .update(entry, expectedVersion: current.version)) { _ in }
-        report.pulled += 1
+        try record(&item, entry: .update(entry, expectedVersion: current.version), counting: \.pulled) { _ in }
     }
 
     private mutating func pullDelete(_ item: inout WorkItem) throws {
         let write = item.pair.entry.map { EntryWrite.delete($0.id, expectedVersion: $0.version) }
-        try record(&item, status: .deleted, entry: write) { _ in }
-        if write != nil { report.deleted += 1 }
+        try record(&item, status: .deleted, entry: write, counting: write != nil ? \.deleted : nil) { _ in }
     }
 
     /// The entry a vendor event becomes; nil for an event without times.
@@ -270,7 +273,7 @@ extension SyncRun {
         mapping.status = .pending
         mapping.entryID = entry.id
         let startedWithResolution = item.mapping?.resolution != nil || item.mapping?.status == .conflict
-        mapping = try store.record(
+        mapping = try commitNow(
             SyncStep(mapping: mapping, expectedVersion: isNew ? nil : mapping.version, conflict: startedWithResolution ? .clear : nil))
         item.pair.mapping = mapping
         item.isNewMapping = false
@@ -285,7 +288,7 @@ extension SyncRun {
                 // The derived id is used up (Google keeps a deleted event's id; an event of ours that landed
                 // earlier is returned by the client instead): move to the next generation.
                 mapping.generation += 1
-                mapping = try store.record(SyncStep(mapping: mapping, expectedVersion: mapping.version))
+                mapping = try commitNow(SyncStep(mapping: mapping, expectedVersion: mapping.version))
                 item.pair.mapping = mapping
             }
         }
@@ -293,8 +296,7 @@ extension SyncRun {
             throw VendorError(status: 409, format: .google, code: "duplicate", message: "no free event id after three generations")
         }
         item.pair.remote = .event(created)
-        try record(&item) { _ in }
-        report.pushed += 1
+        try record(&item, counting: \.pushed) { _ in }
     }
 
     private mutating func pushUpdate(_ item: inout WorkItem) async throws {
@@ -304,8 +306,7 @@ extension SyncRun {
         let etag = item.pair.event?.etag ?? mapping.etag
         let updated = try await client.updateEvent(calendarId: spec.calendarId, id: id, draft(entry, mapping), ifMatch: etag)
         item.pair.remote = .event(updated)
-        try record(&item) { _ in }
-        report.pushed += 1
+        try record(&item, counting: \.pushed) { _ in }
     }
 
     private mutating func pushDelete(_ item: inout WorkItem) async throws {
@@ -315,8 +316,7 @@ extension SyncRun {
         let etag = item.pair.event?.etag ?? mapping.etag
         try await client.deleteEvent(calendarId: spec.calendarId, id: id, ifMatch: etag)
         item.pair.remote = .absent
-        try record(&item, status: .deleted) { _ in }
-        report.deleted += 1
+        try record(&item, status: .deleted, counting: \.deleted) { _ in }
     }
 
     private func draft(_ entry: Entry, _ mapping: Mapping) -> EventDraft {

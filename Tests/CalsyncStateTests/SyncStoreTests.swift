@@ -92,6 +92,38 @@ import Testing
         #expect(throws: MappingError.self) { try store.record(SyncStep(mapping: Self.mapping(), expectedVersion: nil)) }
     }
 
+    @Test func aBatchCommitsEveryStepButTheOnesThatMoved() throws {
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let store = try store()
+        // Given entry e2 is already at version 1 with its mapping m2
+        let m2 = try store.record(SyncStep(entry: .insert(Self.entry("e2"), sourceKey: nil), mapping: Self.mapping("m2", entry: "e2", event: "v2"), expectedVersion: nil))
+        // When three steps are recorded together, the second decided on a version of m2 that is not stored
+        var stale = m2
+        stale.etag = "\"9\""
+        let results = try store.record([
+            SyncStep(entry: .insert(Self.entry("e1"), sourceKey: nil), mapping: Self.mapping("m1"), expectedVersion: nil),
+            SyncStep(
+                entry: .update(Self.entry("e2", title: "Moved"), expectedVersion: 1), mapping: stale, expectedVersion: m2.version + 1,
+                events: [NotificationEvent(type: .conflict, tenant: Self.acme, provider: Self.ref.provider, at: Self.now, message: "m", dedupeKey: "lost")]),
+            SyncStep(
+                entry: .insert(Self.entry("e3"), sourceKey: nil), mapping: Self.mapping("m3", entry: "e3", event: "v3"), expectedVersion: nil,
+                events: [NotificationEvent(type: .error, tenant: Self.acme, provider: Self.ref.provider, at: Self.now, message: "m", dedupeKey: "kept")]),
+        ])
+        // Then the first and third are stored at version 1, and the second wrote nothing: not its entry, mapping or event
+        #expect(results.count == 3)
+        #expect((try? results[0].get())?.version == 1)
+        #expect((try? results[2].get())?.version == 1)
+        guard case .failure(let refused) = results[1] else {
+            Issue.record("the stale step was stored")
+            return
+        }
+        #expect(refused.kind == .moved)
+        #expect(try store.mappings(of: Self.ref).map(\.id.rawValue) == ["m1", "m2", "m3"])
+        #expect(try store.mapping(MappingID(rawValue: "m2"), of: Self.ref) == m2)
+        #expect(try store.entry(EntryID(rawValue: "e2"), tenant: Self.acme).title == "Board")
+        #expect(try outbox(store) == ["kept"])
+    }
+
     @Test func entryWritesCheckTheEntryVersion() throws {
         defer { try? FileManager.default.removeItem(atPath: directory) }
         let store = try store()

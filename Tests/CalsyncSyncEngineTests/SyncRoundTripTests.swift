@@ -130,4 +130,31 @@ import Testing
         #expect(try rig.mappings(ref).allSatisfy { $0.status == .synced })
         await rig.stop()
     }
+
+    @Test func aPullOfMoreThanOneBatchCommitsEveryEventOnce() async throws {
+        let rig = try await SyncRig.start()
+        // Given more vendor events than one transaction of the engine holds (two batches and a part)
+        let count = 1_100
+        for index in 0..<count {
+            try await rig.ownerCreate(SyncRig.google, "Event \(index)", start: SyncRig.start.addingTimeInterval(Double(index) * 1800 + day), hours: 0.5)
+        }
+        // When the provider syncs
+        let report = try await rig.sync(SyncRig.google)
+        // Then every event is an entry with a synced mapping, once, and the counts say so
+        #expect(report.outcome == .completed)
+        #expect((report.pulled, report.pushed, report.errors) == (count, 0, 0))
+        let entries = try rig.entries()
+        #expect(entries.count == count)
+        #expect(Set(entries.map(\.title)).count == count)
+        let mappings = try rig.mappings(SyncRig.google)
+        #expect(mappings.count == count)
+        #expect(mappings.allSatisfy { $0.status == .synced && $0.version == 1 })
+        #expect(Set(mappings.compactMap(\.vendorEventID)) == (try await rig.liveIDs(SyncRig.google)))
+        // And the next sync has nothing to do
+        try await rig.harness.resetRequests()
+        let again = try await rig.sync(SyncRig.google)
+        #expect((again.pulled, again.pushed) == (0, 0))
+        #expect(try await rig.vendorRequests().count == 1)
+        await rig.stop()
+    }
 }
