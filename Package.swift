@@ -46,7 +46,9 @@ let package = Package(
         .target(
             name: "CalsyncExecutor", dependencies: ["CalsyncModel", "CalsyncProviders", "CalsyncSecrets"],
             swiftSettings: strict),
-        .target(name: "CalsyncSync", dependencies: ["CalsyncModel"], swiftSettings: strict),
+        .target(
+            name: "CalsyncSync", dependencies: ["CalsyncModel", .product(name: "Crypto", package: "swift-crypto")],
+            swiftSettings: strict),
         .target(
             name: "CalsyncSyncEngine", dependencies: ["CalsyncModel", "CalsyncSync", "CalsyncProviders"], swiftSettings: strict
         ),

@@ -25,7 +25,7 @@ extension Runtime {
     }
 
     /// A new entry id for an entry pulled from a vendor.
-    static func newEntryID() -> EntryID { EntryID(rawValue: UUID().uuidString.lowercased()) }
+    static func newEntryID() -> EntryID { EntryID.random() }
 
     /// The sync the executor's vendor actions run for a planned `sync`: the engine, then the provider's
     /// new state. A refused grant is thrown, so the executor revokes the credential and blocks the provider.

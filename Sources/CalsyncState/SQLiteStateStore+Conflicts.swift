@@ -52,7 +52,7 @@ extension SQLiteStateStore {
     /// The mapping `id`, which must belong to `tenant`.
     private static func owned(_ id: MappingID, tenant: TenantName, db: Database) throws -> Mapping {
         try requireTenant(tenant, db: db)
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM mapping WHERE id = ?", arguments: [id.rawValue]) else {
+        guard let row = try Row.fetchOne(db, sql: "SELECT \(mappingColumns) FROM mapping WHERE id = ?", arguments: [id.rawValue]) else {
             throw MappingError(
                 .notFound, "no mapping \(id) in tenant \"\(tenant)\". `calsync conflicts list --tenant \(tenant)` shows mapping ids.")
         }
@@ -99,7 +99,7 @@ extension SQLiteStateStore {
             // The local side is the entry as it is now (nil once deleted); the vendor's is as last read.
             let entryID = (row["entryId"] as String?).map(EntryID.init(rawValue:))
             let entry = try entryID.flatMap { id in
-                try Row.fetchOne(db, sql: "SELECT * FROM entry WHERE id = ?", arguments: [id.rawValue]).flatMap(entry(from:))
+                try Row.fetchOne(db, sql: "SELECT \(entryColumns) FROM entry WHERE id = ?", arguments: [id.rawValue]).flatMap(entry(from:))
             }
             return ConflictRecord(
                 mapping: MappingID(rawValue: id), ref: ref, entryID: entryID, externalID: row["vendorEventId"],

@@ -55,7 +55,7 @@ extension SQLiteStateStore {
     public func entries(tenant: TenantName, from: Date? = nil, to: Date? = nil) throws -> [Entry] {
         try read { db in
             try Self.requireTenant(tenant, db: db)
-            return try Row.fetchAll(db, sql: "SELECT * FROM entry WHERE tenant = ? ORDER BY start, id", arguments: [tenant.rawValue])
+            return try Row.fetchAll(db, sql: "SELECT \(Self.entryColumns) FROM entry WHERE tenant = ? ORDER BY start, id", arguments: [tenant.rawValue])
                 .compactMap(Self.entry(from:))
                 .filter { $0.overlaps(from: from, to: to) }
                 .sorted { ($0.start, $0.id) < ($1.start, $1.id) }
@@ -128,7 +128,8 @@ extension SQLiteStateStore {
             var result = ImportResult()
             for item in imported {
                 let existing = try Row.fetchOne(
-                    db, sql: "SELECT * FROM entry WHERE tenant = ? AND sourceKey = ?", arguments: [tenant.rawValue, item.key])
+                    db, sql: "SELECT \(Self.entryColumns), sourceSequence, sourceStamp FROM entry WHERE tenant = ? AND sourceKey = ?",
+                    arguments: [tenant.rawValue, item.key])
                 guard let existing, let current = Self.entry(from: existing) else {
                     let entry = Entry(
                         id: newID(), tenant: tenant, title: item.title, description: item.description,
@@ -233,7 +234,7 @@ extension SQLiteStateStore {
 
     private static func owned(_ id: EntryID, tenant: TenantName, db: Database) throws -> Entry {
         try requireTenant(tenant, db: db)
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM entry WHERE id = ?", arguments: [id.rawValue]),
+        guard let row = try Row.fetchOne(db, sql: "SELECT \(Self.entryColumns) FROM entry WHERE id = ?", arguments: [id.rawValue]),
             let entry = entry(from: row)
         else { throw EntryError(.notFound, "no entry \(id) in tenant \"\(tenant)\"") }
         guard entry.tenant == tenant else {
@@ -256,14 +257,17 @@ extension SQLiteStateStore {
             ])
     }
 
+    /// The columns `entry(from:)` reads, in its order.
+    static let entryColumns = "id, tenant, title, description, location, start, end, timeZone, version, updatedAt, origin"
+
+    /// An entry from a row of `SELECT \(entryColumns)`, read by position; nil for a malformed row.
     static func entry(from row: Row) -> Entry? {
-        guard let tenant = TenantName(rawValue: row["tenant"]), let start = EntryTime(parsing: row["start"]),
-            let end = EntryTime(parsing: row["end"]), let updatedAt = date(from: row["updatedAt"])
+        guard let tenant = TenantName(rawValue: row[1]), let start = EntryTime(parsing: row[5]),
+            let end = EntryTime(parsing: row[6]), let updatedAt = date(from: row[9])
         else { return nil }
         return Entry(
-            id: EntryID(rawValue: row["id"]), tenant: tenant, title: row["title"], description: row["description"],
-            location: row["location"], start: start, end: end, timeZone: row["timeZone"], version: row["version"],
-            updatedAt: updatedAt, origin: row["origin"])
+            id: EntryID(rawValue: row[0]), tenant: tenant, title: row[2], description: row[3], location: row[4], start: start,
+            end: end, timeZone: row[7], version: row[8], updatedAt: updatedAt, origin: row[10])
     }
 
     static func timestamp(_ date: Date) -> String { RFC3339.preciseString(date) }

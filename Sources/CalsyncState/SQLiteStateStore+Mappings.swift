@@ -8,7 +8,7 @@ extension SQLiteStateStore: SyncStore {
     public func mappings(of ref: ProviderRef) throws -> [Mapping] {
         try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT * FROM mapping WHERE tenant = ? AND provider = ? ORDER BY id",
+                db, sql: "SELECT \(Self.mappingColumns) FROM mapping WHERE tenant = ? AND provider = ? ORDER BY id",
                 arguments: [ref.tenant.rawValue, ref.provider.rawValue]
             ).map(Self.mapping(from:))
         }
@@ -17,7 +17,7 @@ extension SQLiteStateStore: SyncStore {
     public func mapping(_ id: MappingID, of ref: ProviderRef) throws -> Mapping? {
         try read { db in
             try Row.fetchOne(
-                db, sql: "SELECT * FROM mapping WHERE id = ? AND tenant = ? AND provider = ?",
+                db, sql: "SELECT \(Self.mappingColumns) FROM mapping WHERE id = ? AND tenant = ? AND provider = ?",
                 arguments: [id.rawValue, ref.tenant.rawValue, ref.provider.rawValue]
             ).map(Self.mapping(from:))
         }
@@ -26,7 +26,7 @@ extension SQLiteStateStore: SyncStore {
     /// The mapping `id`, whichever provider it belongs to.
     public func mapping(_ id: MappingID) throws -> Mapping? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM mapping WHERE id = ?", arguments: [id.rawValue]).map(Self.mapping(from:))
+            try Row.fetchOne(db, sql: "SELECT \(Self.mappingColumns) FROM mapping WHERE id = ?", arguments: [id.rawValue]).map(Self.mapping(from:))
         }
     }
 
@@ -41,25 +41,28 @@ extension SQLiteStateStore: SyncStore {
             var results: [Result<Mapping, MappingError>] = []
             results.reserveCapacity(steps.count)
             for step in steps {
-                var stored: Mapping?
                 do {
-                    try db.inSavepoint {
-                        stored = try Self.record(step, db: db)
-                        return .commit
-                    }
+                    try Self.check(step, db: db)
                 } catch let refused as MappingError where refused.kind == .moved {
                     results.append(.failure(refused))
                     continue
                 }
-                guard let stored else { continue }
-                results.append(.success(stored))
+                results.append(.success(try Self.write(step, db: db)))
             }
             return results
         }
     }
 
-    /// Writes one step in the caller's transaction, with statements prepared once per connection.
+    /// Writes one step in the caller's transaction.
     private static func record(_ step: SyncStep, db: Database) throws -> Mapping {
+        try check(step, db: db)
+        return try write(step, db: db)
+    }
+
+    /// Refuses a step decided on rows that moved since, before it writes anything, so a refused step in a
+    /// batch needs no savepoint (whose journal would copy every page the batch touches).
+    /// - Throws: `MappingError.moved`; `EntryError.unknownTenant` for an entry of a tenant the state lacks.
+    private static func check(_ step: SyncStep, db: Database) throws {
         let mapping = step.mapping
         let current = try Int.fetchOne(
             db.cachedStatement(sql: "SELECT version FROM mapping WHERE id = ?"), arguments: [mapping.id.rawValue])
@@ -67,6 +70,33 @@ extension SQLiteStateStore: SyncStore {
             throw MappingError(
                 .moved, "mapping \(mapping.id) changed while it was synced (version \(current.map(String.init) ?? "none"), expected \(step.expectedVersion.map(String.init) ?? "none")). The next sync decides it again.")
         }
+        guard let write = step.entry else { return }
+        let versionOfEntry = "SELECT version FROM entry WHERE id = ? AND tenant = ?"
+        switch write {
+        case .insert(let entry, _):
+            try requireTenant(entry.tenant, db: db)
+            guard try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM entry WHERE id = ?"), arguments: [entry.id.rawValue]) == nil
+            else {
+                throw MappingError(.moved, "entry \(entry.id) exists already. The next sync decides it again.")
+            }
+        case .update(let entry, let expected):
+            let stored = try Int.fetchOne(db.cachedStatement(sql: versionOfEntry), arguments: [entry.id.rawValue, entry.tenant.rawValue])
+            guard stored == expected else {
+                throw MappingError(.moved, "entry \(entry.id) changed while it was synced. The next sync decides it again.")
+            }
+        case .delete(let id, let expected):
+            // An entry already gone is no refusal: the step only records that.
+            let stored = try Int.fetchOne(db.cachedStatement(sql: "SELECT version FROM entry WHERE id = ?"), arguments: [id.rawValue])
+            guard stored == nil || stored == expected else {
+                throw MappingError(.moved, "entry \(id) changed while it was synced. The next sync decides it again.")
+            }
+        }
+    }
+
+    /// Writes a checked step: its entry change, the mapping (its version grown by one), the conflict
+    /// record and the events, with statements prepared once per connection.
+    private static func write(_ step: SyncStep, db: Database) throws -> Mapping {
+        let mapping = step.mapping
         if let write = step.entry { try apply(write, ref: mapping.ref, db: db) }
         var stored = mapping
         stored.version = (step.expectedVersion ?? 0) + 1
@@ -99,14 +129,10 @@ extension SQLiteStateStore: SyncStore {
 
     // MARK: - Rows
 
+    /// The entry change of a checked step.
     private static func apply(_ write: EntryWrite, ref: ProviderRef, db: Database) throws {
         switch write {
         case .insert(let entry, let sourceKey):
-            try requireTenant(entry.tenant, db: db)
-            guard try Int.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM entry WHERE id = ?"), arguments: [entry.id.rawValue]) == nil
-            else {
-                throw MappingError(.moved, "entry \(entry.id) exists already. The next sync decides it again.")
-            }
             if let sourceKey {
                 // A key held by an entry no mapping pairs any more is handed over.
                 try db.cachedStatement(sql: "UPDATE entry SET sourceKey = NULL WHERE tenant = ? AND sourceKey = ?")
@@ -117,22 +143,15 @@ extension SQLiteStateStore: SyncStore {
             try db.cachedStatement(
                 sql: """
                     UPDATE entry SET title = ?, description = ?, location = ?, start = ?, end = ?, allDay = ?,
-                    timeZone = ?, version = ?, updatedAt = ? WHERE id = ? AND tenant = ? AND version = ?
+                    timeZone = ?, version = ?, updatedAt = ? WHERE id = ? AND tenant = ?
                     """
             ).execute(arguments: [
-                    entry.title, entry.description, entry.location, entry.start.description, entry.end.description,
-                    entry.isAllDay, entry.timeZone, expected + 1, timestamp(entry.updatedAt), entry.id.rawValue,
-                    entry.tenant.rawValue, expected,
-                ])
-            guard db.changesCount == 1 else {
-                throw MappingError(.moved, "entry \(entry.id) changed while it was synced. The next sync decides it again.")
-            }
-        case .delete(let id, let expected):
-            try db.cachedStatement(sql: "DELETE FROM entry WHERE id = ? AND tenant = ? AND version = ?")
-                .execute(arguments: [id.rawValue, ref.tenant.rawValue, expected])
-            if db.changesCount == 0, try Bool.exists(db, "SELECT 1 FROM entry WHERE id = ?", [id.rawValue]) {
-                throw MappingError(.moved, "entry \(id) changed while it was synced. The next sync decides it again.")
-            }
+                entry.title, entry.description, entry.location, entry.start.description, entry.end.description,
+                entry.isAllDay, entry.timeZone, expected + 1, timestamp(entry.updatedAt), entry.id.rawValue,
+                entry.tenant.rawValue,
+            ])
+        case .delete(let id, _):
+            try db.cachedStatement(sql: "DELETE FROM entry WHERE id = ? AND tenant = ?").execute(arguments: [id.rawValue, ref.tenant.rawValue])
         }
     }
 
@@ -156,20 +175,25 @@ extension SQLiteStateStore: SyncStore {
             ])
     }
 
+    /// The columns `mapping(from:)` reads, in its order.
+    static let mappingColumns = """
+        id, tenant, provider, entryId, vendorEventId, etag, localHash, remoteHash, syncStatus, lastSyncedAt, error, version,
+        generation, resolution, attempt, seriesId
+        """
+
+    /// A mapping from a row of `SELECT \(mappingColumns)`; columns are read by position, which a sync's
+    /// 10,000 rows notice.
     static func mapping(from row: Row) throws -> Mapping {
-        let id: String = row["id"]
-        guard let ref = ProviderRef("\(row["tenant"] as String)/\(row["provider"] as String)"),
-            let status = MappingStatus(rawValue: row["syncStatus"])
+        let id: String = row[0]
+        guard let ref = ProviderRef("\(row[1] as String)/\(row[2] as String)"), let status = MappingStatus(rawValue: row[8])
         else {
             throw StateError(.io, "the state holds a malformed mapping row \"\(id)\". Restore a backup or reset the mapping.")
         }
         return Mapping(
-            id: MappingID(rawValue: id), ref: ref, entryID: (row["entryId"] as String?).map(EntryID.init(rawValue:)),
-            vendorEventID: row["vendorEventId"], etag: row["etag"], localHash: row["localHash"], remoteHash: row["remoteHash"],
-            status: status, lastSyncedAt: (row["lastSyncedAt"] as String?).flatMap(RFC3339.date), error: row["error"],
-            version: row["version"], generation: row["generation"],
-            resolution: (row["resolution"] as String?).flatMap(ConflictResolution.init(rawValue:)), attempt: row["attempt"],
-            seriesID: row["seriesId"])
+            id: MappingID(rawValue: id), ref: ref, entryID: (row[3] as String?).map(EntryID.init(rawValue:)), vendorEventID: row[4],
+            etag: row[5], localHash: row[6], remoteHash: row[7], status: status,
+            lastSyncedAt: (row[9] as String?).flatMap(RFC3339.date), error: row[10], version: row[11], generation: row[12],
+            resolution: (row[13] as String?).flatMap(ConflictResolution.init(rawValue:)), attempt: row[14], seriesID: row[15])
     }
 
     /// Reads, changes and writes a provider's state in the caller's transaction; moves the serial when a

@@ -34,12 +34,19 @@ public enum ContentHash {
             version, text(title), text(description), text(location), start.description, end.description,
             start.isDate ? "all-day" : "timed", start.isDate ? "" : zone(timeZone),
         ]
-        return SHA256.hex(fields.joined(separator: "\u{1F}"))
+        return Digests.hex(fields.joined(separator: "\u{1F}"))
     }
 
     /// Line endings as `\n`, surrounding white space dropped, absent as empty: vendors differ on all three.
     static func text(_ value: String?) -> String {
         guard let value else { return "" }
+        // Most values have no carriage return and nothing to trim: they are taken as they are.
+        let utf8 = value.utf8
+        if !utf8.contains(13), let first = value.unicodeScalars.first, let last = value.unicodeScalars.last,
+            !CharacterSet.whitespacesAndNewlines.contains(first), !CharacterSet.whitespacesAndNewlines.contains(last)
+        {
+            return value
+        }
         return value.replacingOccurrences(of: "\r\n", with: "\n").replacingOccurrences(of: "\r", with: "\n")
             .trimmingCharacters(in: .whitespacesAndNewlines)
     }

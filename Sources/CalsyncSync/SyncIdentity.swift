@@ -26,7 +26,7 @@ public enum SyncIdentity {
 
     /// `length` base32hex characters of the SHA-256 of `text`.
     static func encoded(_ text: String, length: Int) -> String {
-        let digest = SHA256.digest(Array(text.utf8))
+        let digest = Digests.sha256(text)
         var out = ""
         var buffer: UInt32 = 0
         var bits = 0

@@ -118,7 +118,7 @@ struct EntriesCommand: AsyncParsableCommand {
             guard let title = changes.title, let start = changes.start, let end = changes.end else { return }
             let stored = try EntriesCommand.withStore(runtime) { store, tenant in
                 let entry = Entry(
-                    id: EntryID(rawValue: UUID().uuidString.lowercased()), tenant: tenant, title: title,
+                    id: EntryID.random(), tenant: tenant, title: title,
                     description: changes.description, location: changes.location, start: start, end: end,
                     timeZone: changes.timeZone, updatedAt: runtime.now, origin: "local")
                 if let problem = EntryRules.problem(with: entry) {
@@ -204,7 +204,7 @@ struct EntriesCommand: AsyncParsableCommand {
             let result = try EntriesCommand.withStore(runtime) { store, tenant in
                 try store.importEntries(
                     instances.map(ICalMapping.imported), tenant: tenant, range: range, now: runtime.now,
-                    newID: { EntryID(rawValue: UUID().uuidString.lowercased()) },
+                    newID: { EntryID.random() },
                     supersedes: { ICalMapping.supersedes($0, sequence: $1, stamp: $2) })
             }
             runtime.console.output(
