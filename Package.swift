@@ -107,7 +107,7 @@ let package = Package(
         .target(
             name: "CalsyncTesting",
             dependencies: [
-                "CalsyncEmulator", .product(name: "Logging", package: "swift-log"),
+                "CalsyncEmulator", "CalsyncProviders", .product(name: "Logging", package: "swift-log"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],

@@ -1,15 +1,15 @@
 /// Lets at most `limit` operations run at once; the others wait their turn, first come first served.
-actor RequestGate {
+public actor RequestGate {
     private let limit: Int
     private var running = 0
     private var waiting: [CheckedContinuation<Void, Never>] = []
 
-    init(limit: Int) {
+    public init(limit: Int) {
         self.limit = max(1, limit)
     }
 
     /// Runs `operation` once a slot is free.
-    nonisolated func run<T: Sendable>(_ operation: @Sendable () async throws -> T) async throws -> T {
+    public nonisolated func run<T: Sendable>(_ operation: @Sendable () async throws -> T) async throws -> T {
         await acquire()
         do {
             let value = try await operation()
