@@ -41,13 +41,12 @@ extension SQLiteStateStore: SyncStore {
             var results: [Result<Mapping, MappingError>] = []
             results.reserveCapacity(steps.count)
             for step in steps {
+                // `check` refuses a step before it writes anything, so a refused step leaves no trace.
                 do {
-                    try Self.check(step, db: db)
+                    results.append(.success(try Self.record(step, db: db)))
                 } catch let refused as MappingError where refused.kind == .moved {
                     results.append(.failure(refused))
-                    continue
                 }
-                results.append(.success(try Self.write(step, db: db)))
             }
             return results
         }
@@ -71,7 +70,6 @@ extension SQLiteStateStore: SyncStore {
                 .moved, "mapping \(mapping.id) changed while it was synced (version \(current.map(String.init) ?? "none"), expected \(step.expectedVersion.map(String.init) ?? "none")). The next sync decides it again.")
         }
         guard let write = step.entry else { return }
-        let versionOfEntry = "SELECT version FROM entry WHERE id = ? AND tenant = ?"
         switch write {
         case .insert(let entry, _):
             try requireTenant(entry.tenant, db: db)
@@ -80,7 +78,8 @@ extension SQLiteStateStore: SyncStore {
                 throw MappingError(.moved, "entry \(entry.id) exists already. The next sync decides it again.")
             }
         case .update(let entry, let expected):
-            let stored = try Int.fetchOne(db.cachedStatement(sql: versionOfEntry), arguments: [entry.id.rawValue, entry.tenant.rawValue])
+            let stored = try Int.fetchOne(
+                db.cachedStatement(sql: "SELECT version FROM entry WHERE id = ? AND tenant = ?"), arguments: [entry.id.rawValue, entry.tenant.rawValue])
             guard stored == expected else {
                 throw MappingError(.moved, "entry \(entry.id) changed while it was synced. The next sync decides it again.")
             }
@@ -220,12 +219,5 @@ extension SQLiteStateStore: SyncStore {
     static func versionJSON(_ version: EventVersion?) throws -> String {
         guard let version else { return "null" }
         return try encode(version)
-    }
-}
-
-extension Bool {
-    /// Whether `sql` returns a row.
-    static func exists(_ db: Database, _ sql: String, _ arguments: StatementArguments) throws -> Bool {
-        try Bool.fetchOne(db, sql: "SELECT EXISTS(\(sql))", arguments: arguments) ?? false
     }
 }

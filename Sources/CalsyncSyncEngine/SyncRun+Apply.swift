@@ -53,26 +53,21 @@ extension SyncRun {
     /// `pending` first, each result is recorded on its own, and a failed create is handled as a single
     /// create's failure would be (a Google 409 falls back to the generation loop of `pushCreate`).
     mutating func pushCreates(_ items: inout [WorkItem]) async throws {
-        var steps: [SyncStep] = []
-        var candidates: [Int] = []
-        for index in items.indices {
-            guard let entry = items[index].pair.entry else { continue }
-            steps.append(
-                SyncStep(
-                    mapping: Mapping(
-                        id: SyncIdentity.mappingID(for: ref, entry: entry.id), ref: ref, entryID: entry.id,
-                        localHash: ContentHash.of(entry), status: .pending),
-                    expectedVersion: nil))
-            candidates.append(index)
+        let candidates = items.indices.compactMap { index in items[index].pair.entry.map { (index, $0) } }
+        let steps = candidates.map { _, entry in
+            SyncStep(
+                mapping: Mapping(
+                    id: SyncIdentity.mappingID(for: ref, entry: entry.id), ref: ref, entryID: entry.id,
+                    localHash: ContentHash.of(entry), status: .pending),
+                expectedVersion: nil)
         }
         // The pending mappings are committed, in one transaction, before the vendor sees the creates.
         try commitHeld()
         var drafts: [(EventDraft, idempotencyKey: String)] = []
         var pending: [Int] = []
-        for (index, result) in zip(candidates, try store.record(steps)) {
+        for ((index, entry), result) in zip(candidates, try store.record(steps)) {
             switch result {
             case .success(let mapping):
-                guard let entry = items[index].pair.entry else { continue }
                 items[index].pair.mapping = mapping
                 drafts.append(
                     (draft(entry, mapping), CalendarClients.idempotencyKey(vendor: spec.vendor, stamp: mapping.stamp, generation: 0)))
