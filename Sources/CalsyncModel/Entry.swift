@@ -116,19 +116,11 @@ public struct EntryID: RawRepresentable, Sendable, Hashable, Comparable, Codable
     /// Foundation's `UUID()` opens `/dev/urandom` for every id on Linux, which a pull of 10,000 events notices.
     public static func random() -> EntryID {
         var generator = SystemRandomNumberGenerator()
-        let high = generator.next(), low = generator.next()
-        var bytes = (0..<16).map { index in UInt8(truncatingIfNeeded: (index < 8 ? high : low) >> (UInt64(index % 8) * 8)) }
-        bytes[6] = bytes[6] & 0x0f | 0x40
-        bytes[8] = bytes[8] & 0x3f | 0x80
-        let digits = Array("0123456789abcdef".utf8)
-        var text: [UInt8] = []
-        text.reserveCapacity(36)
-        for (index, byte) in bytes.enumerated() {
-            if [4, 6, 8, 10].contains(index) { text.append(UInt8(ascii: "-")) }
-            text.append(digits[Int(byte >> 4)])
-            text.append(digits[Int(byte & 0x0f)])
-        }
-        return EntryID(rawValue: String(decoding: text, as: UTF8.self))
+        var words = (generator.next(), generator.next())
+        var uuid = withUnsafeBytes(of: &words) { $0.load(as: uuid_t.self) }
+        uuid.6 = uuid.6 & 0x0f | 0x40
+        uuid.8 = uuid.8 & 0x3f | 0x80
+        return EntryID(rawValue: UUID(uuid: uuid).uuidString.lowercased())
     }
 }
 
