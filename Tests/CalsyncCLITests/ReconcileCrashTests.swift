@@ -31,21 +31,14 @@ import Glibc
         var killedMidRun = 0
         for round in 0..<kills {
             try ws.writeGeneratedManifests(tenants: 100, providersPerTenant: 10, syncInterval: round % 2 == 0 ? "20m" : "15m")
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: RepositoryPaths.calsyncBinary)
-            process.arguments = ["reconcile"]
-            process.currentDirectoryURL = URL(fileURLWithPath: ws.path)
-            process.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin", "NO_COLOR": "1"]
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            try process.run()
+            let run = try BackgroundCommand.calsync(["reconcile"], in: ws.path, environment: [:])
             let delay = Int.random(in: 0...max(1, fullMilliseconds * 4 / 5), using: &random)
             try await Task.sleep(for: .milliseconds(delay))
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
+            if run.isRunning {
+                run.send(SIGKILL)
                 killedMidRun += 1
             }
-            process.waitUntilExit()
+            _ = await run.wait()
         }
 
         // Then a last reconcile finishes, and the state is exact and sound

@@ -42,24 +42,13 @@ import Glibc
         var killedMidRun = 0
         for round in 0..<kills {
             if round > 0 { try await addEvents(200) }
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: RepositoryPaths.calsyncBinary)
-            process.arguments = ["sync", "acme/google-main"]
-            process.currentDirectoryURL = URL(fileURLWithPath: ws.path)
-            var environment = ws.environment
-            environment["PATH"] = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin"
-            environment["NO_COLOR"] = "1"
-            process.environment = environment
-            process.standardOutput = FileHandle.nullDevice
-            process.standardError = FileHandle.nullDevice
-            process.standardInput = FileHandle.nullDevice
-            try process.run()
+            let run = try BackgroundCommand.calsync(["sync", "acme/google-main"], in: ws.path, environment: ws.environment)
             try await Task.sleep(for: .milliseconds(Int.random(in: 20...600, using: &random)))
-            if process.isRunning {
-                kill(process.processIdentifier, SIGKILL)
+            if run.isRunning {
+                run.send(SIGKILL)
                 killedMidRun += 1
             }
-            while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }
+            _ = await run.wait()
         }
         // Then a last sync finishes, and every event is one entry with one synced mapping
         let last = try await ws.calsync(["sync", "acme/google-main"])
