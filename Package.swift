@@ -91,7 +91,10 @@ let package = Package(
         .executableTarget(name: "calsync", dependencies: ["CalsyncCLI"], swiftSettings: strict),
         .executableTarget(
             name: "calsync-bench",
-            dependencies: ["CalsyncModel", "CalsyncState", "CalsyncSecrets", "CalsyncEmulator", "CalsyncProviders", "CalsyncTesting"],
+            dependencies: [
+                "CalsyncModel", "CalsyncState", "CalsyncSecrets", "CalsyncEmulator", "CalsyncProviders", "CalsyncSync",
+                "CalsyncTesting",
+            ],
             swiftSettings: strict
         ),
         .executableTarget(

@@ -80,6 +80,8 @@ public protocol SyncStore: Sendable {
     func sourceKeys(tenant: TenantName) throws -> [EntryID: String]
     /// Every mapping of `ref`, `deleted` ones included.
     func mappings(of ref: ProviderRef) throws -> [Mapping]
+    /// How many mappings of `ref` are in conflict.
+    func conflictCount(of ref: ProviderRef) throws -> Int
     /// The mapping `id` of `ref`, if any.
     func mapping(_ id: MappingID, of ref: ProviderRef) throws -> Mapping?
     /// Commits one step atomically.

@@ -14,6 +14,15 @@ extension SQLiteStateStore: SyncStore {
         }
     }
 
+    /// Mappings of one provider in conflict; read from `mapping_provider_status` alone.
+    static let conflictCountQuery = "SELECT COUNT(*) FROM mapping WHERE tenant = ? AND provider = ? AND syncStatus = 'conflict'"
+
+    public func conflictCount(of ref: ProviderRef) throws -> Int {
+        try read { db in
+            try Int.fetchOne(db, sql: Self.conflictCountQuery, arguments: [ref.tenant.rawValue, ref.provider.rawValue]) ?? 0
+        }
+    }
+
     public func mapping(_ id: MappingID, of ref: ProviderRef) throws -> Mapping? {
         try read { db in
             try Row.fetchOne(

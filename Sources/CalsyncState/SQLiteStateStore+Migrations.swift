@@ -188,6 +188,16 @@ extension SQLiteStateStore {
                     CREATE INDEX mapping_status ON mapping(tenant, syncStatus);
                     """)
         }
+        migrator.registerMigration("v6-mapping-counts") { db in
+            // The counts every snapshot takes per provider (live, in conflict) read this index alone
+            // instead of the whole table; it serves every lookup by provider the two it replaces served.
+            try db.execute(
+                sql: """
+                    DROP INDEX mapping_provider;
+                    DROP INDEX mapping_status;
+                    CREATE INDEX mapping_provider_status ON mapping(tenant, provider, syncStatus);
+                    """)
+        }
         return migrator
     }
 }

@@ -79,6 +79,13 @@ public struct SQLiteStateStore: StateStore {
 
     // MARK: - Reading
 
+    /// Live mappings and those in conflict per provider; read from `mapping_provider_status` alone.
+    static let mappingCountsQuery = """
+        SELECT tenant || '/' || provider AS ref, SUM(syncStatus != 'deleted') AS live,
+            SUM(syncStatus = 'conflict') AS conflicts
+        FROM mapping GROUP BY tenant, provider
+        """
+
     public func snapshot() throws -> StateSnapshot {
         try read { db in
             let serial = try Int64.fetchOne(db, sql: "SELECT serial FROM meta WHERE id = 1") ?? 0
@@ -96,14 +103,7 @@ public struct SQLiteStateStore: StateStore {
             // Live mappings and those in conflict, counted from the mapping table so the card and the
             // planner's blast radius are always true.
             var mappingCounts: [String: (live: Int, conflicts: Int)] = [:]
-            for row in try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT tenant || '/' || provider AS ref, SUM(syncStatus != 'deleted') AS live,
-                        SUM(syncStatus = 'conflict') AS conflicts
-                    FROM mapping GROUP BY tenant, provider
-                    """)
-            {
+            for row in try Row.fetchAll(db, sql: Self.mappingCountsQuery) {
                 mappingCounts[row["ref"]] = (row["live"] ?? 0, row["conflicts"] ?? 0)
             }
             let providers = try Row.fetchAll(db, sql: "SELECT state FROM provider ORDER BY tenant, name").map {

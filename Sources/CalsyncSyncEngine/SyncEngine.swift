@@ -154,7 +154,7 @@ struct SyncRun {
         }
         // What a stopped sync decided before it stopped is kept; the cursor stays where it was.
         try? commitHeld()
-        report.conflicts = (try? store.mappings(of: ref).filter { $0.status == .conflict }.count) ?? report.conflicts
+        report.conflicts = (try? store.conflictCount(of: ref)) ?? report.conflicts
         notify()
     }
 

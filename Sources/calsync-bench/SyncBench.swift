@@ -3,6 +3,7 @@ import CalsyncModel
 import CalsyncProviders
 import CalsyncSecrets
 import CalsyncState
+import CalsyncSync
 import CalsyncTesting
 import Foundation
 
@@ -169,17 +170,65 @@ enum SyncBench {
             bare.append(seconds)
             bytes = received
         }
+        var reads: [Double] = []
+        for _ in 0..<3 {
+            reads.append(try await readAlone(provider, token: token.accessToken, emulator: emulator))
+        }
         let median = bare.sorted()[bare.count / 2]
+        let read = reads.sorted()[reads.count / 2]
         let ratio = calsync.seconds / median
         print(
             String(
                 format: "%@ calsync %.3f s / bare %.3f s = %.2fx   target: ≤ 1.3x (%@)",
                 padded("overhead: first pull from \(provider.label)"), calsync.seconds, median, ratio,
                 (ratio <= 1.3 ? "within target" : "ABOVE TARGET") as NSString))
+        print(String(format: "    calsync's CPU time (user + system): %.3f s", calsync.cpuSeconds))
         print(
             String(
                 format: "    the same %d GETs (%@), %.1f MiB of answers, replayed in order one at a time; median of %d",
                 requests.count, VendorBench.routeSummary(requests) as NSString, Double(bytes) / 1_048_576, bare.count))
+        print(
+            String(
+                format: "    reading alone (calsync's vendor client in this process: HTTP, decoding, no state) %.3f s = %.2fx bare; median of %d",
+                read, read / median, reads.count))
+    }
+
+    /// Reads the pulled calendar in full with calsync's own vendor client, in this process and with no
+    /// state: the requests, decoding their answers and turning them into `VendorEvent`s, which every pull
+    /// does before it can store anything. Returns the time taken.
+    private static func readAlone(_ provider: Provider, token: String, emulator: EmulatorHarness) async throws -> Double {
+        guard let vendor = CalsyncModel.Vendor(rawValue: provider.vendor.rawValue), let google = URL(string: emulator.googleBaseURL),
+            let graph = URL(string: emulator.graphBaseURL), let login = URL(string: emulator.microsoftLoginBaseURL)
+        else {
+            throw BenchFailure("the emulator's base URLs do not make URLs")
+        }
+        let time = SystemTime(), transport = URLSessionTransport()
+        let app = OAuthApp(clientId: provider.clientID, clientSecret: nil, redirectUri: redirectURI)
+        let oauth =
+            vendor == .google
+            ? OAuthClient.google(
+                app: app, clientSecret: nil, authorizationBaseURL: google, tokenBaseURL: google, transport: transport, timeSource: time)
+            : OAuthClient.microsoft(app: app, clientSecret: nil, loginBaseURL: login, transport: transport, timeSource: time)
+        let current = TokenSet(
+            accessToken: Secret(token), expiresAt: time.now.addingTimeInterval(3600), refreshToken: nil, isRefreshTokenRotated: false,
+            scopes: [])
+        let tokens = AccessTokens(client: oauth, refreshToken: Secret(""), current: current, timeSource: time)
+        let client = CalendarClients.make(
+            vendor: vendor, googleAPIBaseURL: google, graphBaseURL: graph, tokens: tokens, transport: transport,
+            clock: ContinuousClock(), timeSource: time)
+        let started = ContinuousClock.now
+        let changes = try await client.changes(
+            calendarId: provider.calendarID, cursor: nil, window: SyncRange.interval(SyncWindow(), now: time.now))
+        let seconds = VendorBench.seconds(ContinuousClock.now - started)
+        guard changes.events.count == eventCount else {
+            throw BenchFailure("reading \(provider.ref)'s calendar alone returned \(changes.events.count) events, expected \(eventCount)")
+        }
+        return seconds
+    }
+
+    /// The system's clock, for the tokens and retries of `readAlone`.
+    private struct SystemTime: TimeSource {
+        var now: Date { Date() }
     }
 
     /// Sends `urls` one after another and reads each answer whole; returns the time taken and the bytes read.

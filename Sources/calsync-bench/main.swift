@@ -12,9 +12,11 @@ struct Measurement {
     var seconds: Double
     var peakRSSMiB: Double
     var exitCode: Int32
+    /// User and system CPU time of the command.
+    var cpuSeconds: Double = 0
 }
 
-/// Runs a command with its output discarded and returns its wall time and peak resident memory.
+/// Runs a command with its output discarded and returns its wall time, peak resident memory and CPU time.
 ///
 /// The command is started by a fresh copy of this bench (`measuredChildFlag`), not by this process: Linux
 /// carries a parent's peak resident memory over into a child it spawns (`ru_maxrss` survives `execve`), so
@@ -51,12 +53,12 @@ func measure(
     var status: Int32 = 0
     waitpid(pid, &status, 0)
     let fields = String(decoding: answer, as: UTF8.self).split(whereSeparator: \.isWhitespace).compactMap { Double($0) }
-    guard fields.count == 3 else { return failed }
-    return Measurement(seconds: fields[0], peakRSSMiB: fields[1], exitCode: Int32(fields[2]))
+    guard fields.count == 4 else { return failed }
+    return Measurement(seconds: fields[0], peakRSSMiB: fields[1], exitCode: Int32(fields[2]), cpuSeconds: fields[3])
 }
 
 /// The first argument that makes this bench start the command after it, wait for it and print
-/// `SECONDS PEAK_RSS_MIB EXIT_CODE`: `measure`'s own small process between this one and the command.
+/// `SECONDS PEAK_RSS_MIB EXIT_CODE CPU_SECONDS`: `measure`'s own small process between this one and the command.
 let measuredChildFlag = "--measured-child"
 
 /// Starts the command with its output discarded in this (small) process and measures it.
@@ -77,7 +79,10 @@ func measureChild(_ executable: String, _ arguments: [String]) -> Measurement {
     wait4(pid, &status, 0, &usage)
     let elapsed = ContinuousClock.now - start
     let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
-    return Measurement(seconds: seconds, peakRSSMiB: Double(usage.ru_maxrss) / 1024, exitCode: (status >> 8) & 0xFF)
+    func cpu(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+    return Measurement(
+        seconds: seconds, peakRSSMiB: Double(usage.ru_maxrss) / 1024, exitCode: (status >> 8) & 0xFF,
+        cpuSeconds: cpu(usage.ru_utime) + cpu(usage.ru_stime))
 }
 
 /// Writes `files` manifest files declaring `tenants` tenants with `providersPerTenant` providers each.
@@ -142,7 +147,7 @@ func padded(_ name: String) -> NSString {
 
 if CommandLine.arguments.count > 2, CommandLine.arguments[1] == measuredChildFlag {
     let run = measureChild(CommandLine.arguments[2], Array(CommandLine.arguments.dropFirst(3)))
-    print(run.seconds, run.peakRSSMiB, run.exitCode)
+    print(run.seconds, run.peakRSSMiB, run.exitCode, run.cpuSeconds)
     exit(0)
 }
 

@@ -203,6 +203,7 @@ import Testing
         #expect(try store.conflicts(of: Self.ref).count == 1)
         #expect(try store.conflicts(tenant: Self.globex).isEmpty)
         #expect(try store.snapshot().providers.first?.conflictCount == 1)
+        #expect(try store.conflictCount(of: Self.ref) == 1)
         #expect(try outbox(store) == ["conflict:m1:x"])
         // And another tenant cannot resolve it, nor can a mapping that is not in conflict be resolved
         #expect(throws: MappingError(.forbidden, "Forbidden: mapping m1 does not belong to tenant \"globex\".")) {
@@ -217,6 +218,7 @@ import Testing
         #expect(resolved.version == conflicted.version + 1)
         #expect(try store.conflicts(tenant: Self.acme).isEmpty)
         #expect(try store.snapshot().providers.first?.conflictCount == 0)
+        #expect(try store.conflictCount(of: Self.ref) == 0)
         do {
             _ = try store.resolveConflict(conflicted.id, tenant: Self.acme, keep: .keepLocal)
             Issue.record("resolved a mapping that is not in conflict")
@@ -283,6 +285,41 @@ import Testing
         // And one entry cannot be mapped twice to one provider
         #expect(throws: (any Error).self) {
             try store.record(SyncStep(mapping: Self.mapping("m2", entry: "e1", event: "v2"), expectedVersion: nil))
+        }
+    }
+
+    @Test func providerCountsReadOneIndexNotTheMappingTable() throws {
+        // Given a database at the schema before v6-mapping-counts, holding mappings of two statuses
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        let queue = try DatabaseQueue(path: path)
+        try SQLiteStateStore.migrator.migrate(queue, upTo: "v5-sync")
+        try queue.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO tenant (name, spec) VALUES ('acme', '{}');
+                    INSERT INTO mapping (id, tenant, provider, entryId, vendorEventId, syncStatus) VALUES ('m1', 'acme', 'google-main', 'e1', 'v1', 'synced');
+                    INSERT INTO mapping (id, tenant, provider, entryId, vendorEventId, syncStatus) VALUES ('m2', 'acme', 'google-main', 'e2', 'v2', 'conflict');
+                    """)
+        }
+        try queue.close()
+        // When a writer opens it
+        let store = try SQLiteStateStore(path: path, mode: .readWrite)
+        // Then the two indexes the new one covers are gone, and the counts are the same
+        let indexes = try store.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'mapping'") }
+        #expect(indexes.contains("mapping_provider_status"))
+        #expect(!indexes.contains("mapping_provider") && !indexes.contains("mapping_status"))
+        #expect(try store.conflictCount(of: Self.ref) == 1)
+        // And the per-provider counts of every snapshot and the conflict count never read the table's rows
+        let plans = try store.read { db in
+            try [(SQLiteStateStore.mappingCountsQuery, []), (SQLiteStateStore.conflictCountQuery, ["acme", "google-main"])].map {
+                sql, arguments in
+                try Row.fetchAll(db, sql: "EXPLAIN QUERY PLAN " + sql, arguments: StatementArguments(arguments))
+                    .map { $0["detail"] as String }.joined(separator: "; ")
+            }
+        }
+        for plan in plans {
+            #expect(plan.contains("COVERING INDEX mapping_provider_status"), "\(plan)")
         }
     }
 }
