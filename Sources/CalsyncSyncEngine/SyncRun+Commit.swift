@@ -12,12 +12,9 @@ struct HeldStep {
 ///
 /// A held step follows from what the sync read (a pull, a rebase, a conflict) or from a vendor write
 /// whose answer the next sync recognises again (the event carries the mapping's stamp, its content
-/// agrees with the entry). A crash loses at most one batch, which the next sync decides again from the
-/// same cursor: the cursor is stored only after the last batch.
+/// agrees with the entry). A crash loses at most one batch (`SyncEngine.batchSize` steps), which the
+/// next sync decides again from the same cursor: the cursor is stored only after the last batch.
 extension SyncRun {
-    /// How many held steps one transaction commits.
-    static let batchSize = 500
-
     /// Commits the held steps, then `step`, which a vendor write is about to depend on.
     /// - Returns: The mapping as stored.
     /// - Throws: `MappingError.moved` when the mapping or entry changed since the step was decided.
@@ -33,7 +30,7 @@ extension SyncRun {
         if let counted { report[keyPath: counted] += 1 }
         var stored = step.mapping
         stored.version = (step.expectedVersion ?? 0) + 1
-        if held.count >= Self.batchSize { try commitHeld() }
+        if held.count >= engine.batchSize { try commitHeld() }
         return stored
     }
 

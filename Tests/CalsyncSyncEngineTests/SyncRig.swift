@@ -171,8 +171,9 @@ final class SyncRig: @unchecked Sendable {
 
     /// One sync of `ref`, its outcome recorded on the provider as `calsync sync` records it.
     @discardableResult
-    func sync(_ ref: ProviderRef, full: Bool = false) async throws -> SyncReport {
-        let engine = SyncEngine(store: store, client: try #require(clients[ref]), newEntryID: { [ids] in ids.make() })
+    func sync(_ ref: ProviderRef, full: Bool = false, batchSize: Int = SyncEngine.defaultBatchSize) async throws -> SyncReport {
+        let engine = SyncEngine(
+            store: store, client: try #require(clients[ref]), newEntryID: { [ids] in ids.make() }, batchSize: batchSize)
         let report = await engine.sync(try provider(ref), now: now, full: full)
         var state = report.applied(to: try provider(ref))
         state.isNotificationPending = false

@@ -133,13 +133,14 @@ import Testing
 
     @Test func aPullOfMoreThanOneBatchCommitsEveryEventOnce() async throws {
         let rig = try await SyncRig.start()
-        // Given more vendor events than one transaction of the engine holds (two batches and a part)
+        // Given more vendor events than one transaction of an engine committing 500 steps at a time holds
+        // (two batches and a part)
         let count = 1_100
         for index in 0..<count {
             try await rig.ownerCreate(SyncRig.google, "Event \(index)", start: SyncRig.start.addingTimeInterval(Double(index) * 1800 + day), hours: 0.5)
         }
         // When the provider syncs
-        let report = try await rig.sync(SyncRig.google)
+        let report = try await rig.sync(SyncRig.google, batchSize: 500)
         // Then every event is an entry with a synced mapping, once, and the counts say so
         #expect(report.outcome == .completed)
         #expect((report.pulled, report.pushed, report.errors) == (count, 0, 0))
