@@ -6,7 +6,11 @@ import CalsyncState
 import Foundation
 
 /// Authorized calendar clients built from the sealed credentials in the state, one per provider and
-/// kept for the run (a Graph client's limit of 4 requests in flight is per mailbox).
+/// kept for the run.
+///
+/// Outlook allows 4 requests in flight per mailbox, and a stored credential does not say which mailbox
+/// it opens: the Graph clients of one tenant share 4 slots, so no mailbox ever sees more whichever of
+/// the tenant's providers share it (decision 0010).
 ///
 /// With `persists`, refreshed access tokens are cached sealed and a rotated Microsoft refresh token
 /// replaces the stored one; `plan` and `drift`, which never write, build it without.
@@ -17,6 +21,7 @@ actor CredentialSessions: ProviderSessions {
     let tenants: [TenantName: TenantSpec]
     let persists: Bool
     private var clients: [ProviderRef: any CalendarClient] = [:]
+    private var graphGates: [TenantName: RequestGate] = [:]
 
     init(store: SQLiteStateStore, keyring: Keyring, access: VendorAccess, snapshot: StateSnapshot, persists: Bool) {
         self.store = store
@@ -50,9 +55,17 @@ actor CredentialSessions: ProviderSessions {
         let client = CalendarClients.make(
             vendor: provider.applied.vendor, googleAPIBaseURL: try url(access.endpoints.googleAPI),
             graphBaseURL: try url(access.endpoints.graph), tokens: tokens, transport: access.transport,
-            clock: ContinuousClock(), timeSource: timeSource)
+            clock: ContinuousClock(), timeSource: timeSource, graphGate: graphGate(ref.tenant))
         clients[ref] = client
         return client
+    }
+
+    /// The request slots the tenant's Graph clients share.
+    private func graphGate(_ tenant: TenantName) -> RequestGate {
+        if let gate = graphGates[tenant] { return gate }
+        let gate = RequestGate(limit: GraphCalendarClient.defaultMaxConcurrentRequests)
+        graphGates[tenant] = gate
+        return gate
     }
 
     func revokeGrant(of provider: ProviderState) async throws {

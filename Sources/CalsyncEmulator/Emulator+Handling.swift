@@ -24,6 +24,9 @@ extension Emulator {
         await respond(to: request, origin: origin, isBatched: false)
     }
 
+    /// Outlook's limit of concurrent requests per mailbox.
+    static let graphMailboxConcurrency = 4
+
     /// Handles one request; `isBatched` marks a `$batch` sub-request in the request log.
     func respond(to request: EmulatorRequest, origin: String, isBatched: Bool) async -> HandlingOutcome {
         let match = Router.match(method: request.method, segments: request.pathSegments)
@@ -36,6 +39,19 @@ extension Emulator {
                 batched: isBatched ? true : nil, status: nil,
                 at: DateFormats.rfc3339(clock.now)))
         let isControl = template.hasPrefix("/_control")
+        // Outlook answers a mailbox's request beyond 4 in flight with 429 (a `$batch`'s sub-requests
+        // travel inside it and are not counted again).
+        let mailbox = isBatched || !template.hasPrefix("/graph/") ? nil : bearerGrant(request)?.accountID
+        if let mailbox {
+            guard graphInFlight[mailbox, default: 0] < Self.graphMailboxConcurrency else {
+                var response = graphErrorResponse(.mailboxConcurrency)
+                response.headers.append(("Retry-After", "1"))
+                requestLog[logIndex].status = response.status
+                return .respond(response)
+            }
+            graphInFlight[mailbox, default: 0] += 1
+        }
+        defer { if let mailbox { graphInFlight[mailbox, default: 1] -= 1 } }
         let fault = isControl ? nil : takeFault(method: request.method, path: request.path, template: template)
         if let delay = fault?.delayMilliseconds, delay > 0 {
             try? await Task.sleep(for: .milliseconds(delay))

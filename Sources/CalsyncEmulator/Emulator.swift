@@ -28,6 +28,8 @@ public actor Emulator {
     var subscriptions: [String: GraphSubscription] = [:]
     var faults: [FaultRule] = []
     var requestLog: [RequestLogEntry] = []
+    /// Graph requests being handled per mailbox (account id), for Outlook's concurrency limit.
+    var graphInFlight: [String: Int] = [:]
     var deliveries: [DeliveryRecord] = []
     /// Global change counter; every event write takes the next value.
     var revision = 0

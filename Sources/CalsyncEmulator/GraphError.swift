@@ -46,6 +46,10 @@ struct GraphError: Sendable {
         status: 410, code: "SyncStateNotFound",
         message: "The sync state generation is not found; the delta link must be discarded and a full sync performed.")
 
+    /// A mailbox's request beyond Outlook's limit of concurrent requests.
+    static let mailboxConcurrency = GraphError(
+        status: 429, code: "TooManyRequests", message: "Application is over its MailboxConcurrency limit.")
+
     /// The default error for an injected fault with `status`.
     static func fault(status: Int) -> GraphError {
         switch status {
@@ -56,8 +60,7 @@ struct GraphError: Sendable {
         case 410: return .syncStateNotFound
         case 412: return .conflict
         case 429:
-            return GraphError(
-                status: 429, code: "TooManyRequests", message: "Application is over its MailboxConcurrency limit.")
+            return .mailboxConcurrency
         case 503:
             return GraphError(status: 503, code: "ServiceNotAvailable", message: "Service unavailable.")
         case 504:

@@ -13,18 +13,20 @@ public enum CalendarClients {
     ///   - transport: Where requests go; a `RetryingTransport` in production.
     ///   - clock: Waits between Graph `$batch` retries.
     ///   - timeSource: The current instant, for `Retry-After` dates.
-    /// - Returns: A `GoogleCalendarClient` or a `GraphCalendarClient`. Build one Graph client per
-    ///   mailbox and share it: its limit of 4 requests in flight is per client.
+    ///   - graphGate: The 4 request slots a Graph client shares with the other clients of its mailbox;
+    ///     slots of its own when nil.
+    /// - Returns: A `GoogleCalendarClient` or a `GraphCalendarClient`.
     public static func make(
         vendor: Vendor, googleAPIBaseURL: URL, graphBaseURL: URL, tokens: AccessTokens, transport: any HTTPTransport,
-        clock: any Clock<Duration>, timeSource: any TimeSource
+        clock: any Clock<Duration>, timeSource: any TimeSource, graphGate: RequestGate? = nil
     ) -> any CalendarClient {
         switch vendor {
         case .google:
             return GoogleCalendarClient(apiBaseURL: googleAPIBaseURL, tokens: tokens, transport: transport)
         case .microsoft:
             return GraphCalendarClient(
-                graphBaseURL: graphBaseURL, tokens: tokens, transport: transport, clock: clock, timeSource: timeSource)
+                graphBaseURL: graphBaseURL, tokens: tokens, transport: transport, clock: clock, timeSource: timeSource,
+                gate: graphGate)
         }
     }
 

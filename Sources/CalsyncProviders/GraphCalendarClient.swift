@@ -4,7 +4,7 @@ import Foundation
 /// The Microsoft Graph calendar client of one mailbox, over `{graphBase}/v1.0`.
 ///
 /// At most `maxConcurrentRequests` (4, Outlook's per-mailbox limit) requests are in flight per
-/// client, so build one client per mailbox and share it. Every request carries `Authorization:
+/// `RequestGate`: clients of the same mailbox share one (`gate`). Every request carries `Authorization:
 /// Bearer` from `AccessTokens` and is sent once more with a refreshed token after a 401. Retries of
 /// 429 and 5xx answers belong to the transport (`RetryingTransport`).
 ///
@@ -38,15 +38,18 @@ public struct GraphCalendarClient: CalendarClient {
     ///   - transport: Where requests go; a `RetryingTransport` in production.
     ///   - clock: What waits for the `Retry-After` of a throttled `$batch` sub-request happen on.
     ///   - timeSource: The current instant, for a `Retry-After` given as an HTTP date.
-    ///   - maxConcurrentRequests: Requests in flight at most.
+    ///   - maxConcurrentRequests: Requests in flight at most, when no `gate` is given.
+    ///   - gate: The slots this client's requests share with other clients of the same mailbox; a gate of
+    ///     its own with `maxConcurrentRequests` slots when nil.
     ///   - pageSize: `odata.maxpagesize` of calendarView delta.
     public init(
         graphBaseURL: URL, tokens: AccessTokens, transport: any HTTPTransport, clock: any Clock<Duration>,
-        timeSource: any TimeSource, maxConcurrentRequests: Int = defaultMaxConcurrentRequests, pageSize: Int = defaultPageSize
+        timeSource: any TimeSource, maxConcurrentRequests: Int = defaultMaxConcurrentRequests, gate: RequestGate? = nil,
+        pageSize: Int = defaultPageSize
     ) {
         self.api = graphBaseURL.appending(path: "v1.0")
         self.http = AuthorizedTransport(transport: transport, tokens: tokens)
-        self.gate = RequestGate(limit: maxConcurrentRequests)
+        self.gate = gate ?? RequestGate(limit: maxConcurrentRequests)
         self.clock = clock
         self.timeSource = timeSource
         self.pageSize = max(1, pageSize)

@@ -188,6 +188,28 @@ import Testing
         #expect((card["error"] as? String)?.isEmpty == false)
     }
 
+    @Test func aTenantsOutlookProvidersShareTheMailboxsFourRequestSlots() async throws {
+        // Given six providers of one tenant on calendars of the same mailbox, all authorized
+        let calendars = ["c1", "c2", "c3", "c4", "c5"]
+        let providers = Dictionary(uniqueKeysWithValues: (["calendar"] + calendars).enumerated().map { ("outlook-\($0.offset)", $0.element) })
+        let world = try await VendorWorld.start(google: [:], microsoft: providers, extraCalendars: calendars)
+        defer { Task { await world.stop() } }
+        #expect(try await world.workspace.calsync(["reconcile"]).exitCode == 3)
+        for name in providers.keys.sorted() {
+            let result = try await world.authorize("acme/\(name)")
+            #expect(result.exitCode == 0, "\(result.stderr)")
+        }
+        // When a plan checks all six calendars, eight at a time, and Graph takes 400 ms for each
+        try await world.emulator.injectFault(FaultRule(method: "GET", path: "/graph/v1.0/me/**", delayMilliseconds: 400))
+        try await world.emulator.resetRequests()
+        let plan = try await world.workspace.calsync(["plan"])
+        #expect(plan.exitCode == 0, "\(plan.stderr)")
+        // Then each calendar was read once, never five at a time: the mailbox throttled nothing
+        let reads = try await world.emulator.requests().entries.filter { $0.path.hasPrefix("/graph/v1.0/me") }
+        #expect(reads.count == 6, "\(reads.map { "\($0.method) \($0.path) \($0.status ?? 0)" })")
+        #expect(reads.allSatisfy { $0.status == 200 }, "\(reads.map { "\($0.path) \($0.status ?? 0)" })")
+    }
+
     @Test func keyRotationReSealsEverySecretSoTheOldKeyCanGo() async throws {
         let receiver = try await WebhookReceiver.start()
         let world = try await authorizedWorld(receiver: receiver)

@@ -50,6 +50,32 @@ import Testing
         await session.stop()
     }
 
+    @Test func aMailboxAnswersItsFifthRequestInFlightWith429() async throws {
+        let session = try await Session.start()
+        // Given a second token of the same mailbox, and calendar listings that take 400 ms
+        let other = try await session.harness.issueToken(vendor: .microsoft, email: Fixtures.microsoftEmail, clientId: "ms-client")
+        try await session.harness.injectFault(FaultRule(method: "GET", path: "/graph/v1.0/me/calendars", delayMilliseconds: 400))
+        // When six listings of the mailbox start at once, three with each token
+        let answers = try await withThrowingTaskGroup(of: HTTPResult.self) { group in
+            for index in 0..<6 {
+                let token = index % 2 == 0 ? session.graphToken : other.accessToken
+                group.addTask {
+                    try await session.harness.send("GET", "/graph/v1.0/me/calendars", headers: ["Authorization": "Bearer \(token)"])
+                }
+            }
+            return try await group.reduce(into: [HTTPResult]()) { $0.append($1) }
+        }
+        // Then four were answered and two throttled as Outlook throttles, whichever token they carried
+        #expect(answers.map(\.status).sorted() == [200, 200, 200, 200, 429, 429])
+        let throttled = try #require(answers.first { $0.status == 429 })
+        #expect(throttled.json?["error"]?["code"] == "TooManyRequests")
+        #expect(throttled.header("retry-after") == "1")
+        // And once they are answered, the mailbox takes requests again
+        try await session.harness.clearFaults()
+        #expect(try await session.graph("GET", "/me/calendars").status == 200)
+        await session.stop()
+    }
+
     @Test func delayAndProbability() async throws {
         let session = try await Session.start()
         try await session.harness.injectFault(FaultRule(path: "/google/calendar/v3/users/me/calendarList", delayMilliseconds: 200, count: 1))
