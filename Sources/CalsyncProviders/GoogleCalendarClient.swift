@@ -12,12 +12,15 @@ public struct GoogleCalendarClient: CalendarClient {
     public static let stampProperty = "calsync"
     /// events.list page size when none is given: Google's maximum.
     public static let defaultPageSize = 2500
+    /// Inserts one `createEvents` call keeps in flight at most when none is given.
+    public static let defaultMaxConcurrentCreates = 4
 
     public var vendor: Vendor { .google }
 
     let api: URL
     let http: AuthorizedTransport
     let pageSize: Int
+    let maxConcurrentCreates: Int
 
     /// Creates a client.
     /// - Parameters:
@@ -25,12 +28,15 @@ public struct GoogleCalendarClient: CalendarClient {
     ///   - tokens: The account's access tokens.
     ///   - transport: Where requests go; a `RetryingTransport` in production.
     ///   - pageSize: `maxResults` of every events.list request (1–2500).
+    ///   - maxConcurrentCreates: Inserts one `createEvents` call keeps in flight at most.
     public init(
-        apiBaseURL: URL, tokens: AccessTokens, transport: any HTTPTransport, pageSize: Int = defaultPageSize
+        apiBaseURL: URL, tokens: AccessTokens, transport: any HTTPTransport, pageSize: Int = defaultPageSize,
+        maxConcurrentCreates: Int = defaultMaxConcurrentCreates
     ) {
         self.api = apiBaseURL.appending(path: "calendar/v3")
         self.http = AuthorizedTransport(transport: transport, tokens: tokens)
         self.pageSize = min(max(pageSize, 1), 2500)
+        self.maxConcurrentCreates = max(1, maxConcurrentCreates)
     }
 
     // MARK: - Calendars
@@ -108,6 +114,38 @@ public struct GoogleCalendarClient: CalendarClient {
         try Self.check(response)
         let page = try VendorWire.decode(GoogleEventsPage.self, from: response, what: "a Google events page")
         return page.items?.first.map { $0.vendorEvent(calendarZone: page.timeZone) }
+    }
+
+    /// Inserts the events, `maxConcurrentCreates` at a time (Google has no batch endpoint calsync uses);
+    /// each result in the order of `drafts`. Throttled inserts are retried by the transport, each after
+    /// its own backoff; an error that no create can get past (a refused grant, cancellation) ends the call.
+    public func createEvents(calendarId: String, _ drafts: [(EventDraft, idempotencyKey: String)]) async throws
+        -> [Result<VendorEvent, any Error>]
+    {
+        try await withThrowingTaskGroup(of: (Int, Result<VendorEvent, any Error>).self) { group in
+            var results = [Result<VendorEvent, any Error>?](repeating: nil, count: drafts.count)
+            var next = 0
+            func addNext() {
+                guard next < drafts.count else { return }
+                let index = next, (draft, key) = drafts[next]
+                next += 1
+                group.addTask {
+                    do {
+                        return (index, .success(try await createEvent(calendarId: calendarId, draft, idempotencyKey: key)))
+                    } catch let error where CalendarClients.stopsBatch(error) {
+                        throw error
+                    } catch {
+                        return (index, .failure(error))
+                    }
+                }
+            }
+            for _ in 0..<maxConcurrentCreates { addNext() }
+            while let (index, result) = try await group.next() {
+                results[index] = result
+                addNext()
+            }
+            return results.compactMap { $0 }
+        }
     }
 
     /// Inserts the event with id `idempotencyKey`; a 409 `duplicate` whose event carries the same stamp

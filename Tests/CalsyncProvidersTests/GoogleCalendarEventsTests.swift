@@ -17,6 +17,35 @@ import Testing
         try await rig.harness.events(vendor: .google, calendarID: World.googleEmail).first { $0["id"]?.stringValue == id }
     }
 
+    @Test func createsRunFourAtATimeAndAnswerInTheirOrder() async throws {
+        let rig = try await CalendarRig.start(.google)
+        defer { Task { await rig.harness.stop() } }
+        let counter = InFlightCounter(rig.transport())
+        let client = try rig.google(transport: counter)
+        // Given every insert takes 150 ms at Google, and twelve drafts, the fifth with a key Google refuses
+        try await rig.harness.injectFault(FaultRule(method: "POST", path: Self.insertPath, delayMilliseconds: 150))
+        let drafts = (0..<12).map { index in
+            (
+                Drafts.timed("Event \(index)", mapping: "m-\(index)", start: World.start.addingTimeInterval(Double(index) * 3600)),
+                idempotencyKey: index == 4 ? "x" : Self.key("m-\(index)")
+            )
+        }
+        // When they are created in one call
+        let results = try await client.createEvents(calendarId: "primary", drafts)
+        // Then four inserts at a time reached Google, the refused key none
+        #expect(counter.maximum == 4)
+        #expect(counter.total == 11)
+        // And each result stands where its draft stood
+        #expect(results.count == 12)
+        for (index, result) in results.enumerated() {
+            switch result {
+            case .success(let event): #expect(index != 4 && event.id == Self.key("m-\(index)"), "result \(index)")
+            case .failure(let error): #expect(index == 4 && error is CalendarClientError, "result \(index): \(error)")
+            }
+        }
+        #expect(try await rig.harness.events(vendor: .google, calendarID: World.googleEmail).count == 11)
+    }
+
     @Test func createCarriesTheKeyAsIdAndTheStampAndIsFoundByIt() async throws {
         let rig = try await CalendarRig.start(.google)
         defer { Task { await rig.harness.stop() } }
