@@ -53,6 +53,9 @@ public final class EmulatorHarness: Sendable {
     private let child: ChildProcess?
     private let client: HTTPClient
 
+    /// The emulator's process id when it runs as a child process (`launch`); nil in process.
+    public var processID: Int32? { child?.processID }
+
     private init(baseURL: String, server: EmulatorServer?, child: ChildProcess?) {
         self.baseURL = baseURL
         self.server = server
