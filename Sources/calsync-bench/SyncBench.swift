@@ -120,9 +120,9 @@ enum SyncBench {
         var runs: [Run] = []
         for ordinal in ["first", "second", "third"] {
             try await emulator.resetRequests()
-            let before = emulator.processID.flatMap(cpuSeconds(ofProcess:))
+            let before = emulator.processID.flatMap(ProcessCPU.seconds(of:))
             let run = measure(calsync, ["sync", provider.ref.description], in: workspace.path, environment: environment)
-            let after = emulator.processID.flatMap(cpuSeconds(ofProcess:))
+            let after = emulator.processID.flatMap(ProcessCPU.seconds(of:))
             guard run.exitCode == 0 else {
                 throw BenchFailure("the \(ordinal) sync of \(provider.ref) exited \(run.exitCode), expected 0")
             }
@@ -172,13 +172,13 @@ enum SyncBench {
         }
         var bare: [Double] = []
         var bytes = 0
-        let before = emulator.processID.flatMap(cpuSeconds(ofProcess:))
+        let before = emulator.processID.flatMap(ProcessCPU.seconds(of:))
         for _ in 0..<3 {
             let (seconds, received) = try await replay(urls, headers: headers)
             bare.append(seconds)
             bytes = received
         }
-        let after = emulator.processID.flatMap(cpuSeconds(ofProcess:))
+        let after = emulator.processID.flatMap(ProcessCPU.seconds(of:))
         let emulatorPerReplay = before.flatMap { start in after.map { ($0 - start) / Double(bare.count) } }
         var reads: [Double] = []
         for _ in 0..<3 {
@@ -244,17 +244,6 @@ enum SyncBench {
             throw BenchFailure("reading \(provider.ref)'s calendar alone returned \(changes.events.count) events, expected \(eventCount)")
         }
         return seconds
-    }
-
-    /// User and system CPU time of process `pid` so far, from `/proc/PID/stat`; nil where unreadable.
-    static func cpuSeconds(ofProcess pid: Int32) -> Double? {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-            let end = stat.lastIndex(of: ")")
-        else { return nil }
-        // Fields after the command name: state is field 3, utime 14 and stime 15.
-        let fields = stat[stat.index(after: end)...].split(separator: " ")
-        guard fields.count > 12, let user = Double(fields[11]), let system = Double(fields[12]) else { return nil }
-        return (user + system) / Double(sysconf(Int32(_SC_CLK_TCK)))
     }
 
     /// The system's clock, for the tokens and retries of `readAlone`.

@@ -262,20 +262,27 @@ import Testing
         #expect(try store.cursor(of: Self.ref) == nil)
     }
 
-    @Test func stateOfTheVendorsSchemaMigratesToSync() throws {
-        // Given a database at the schema before v5-sync, holding a mapping
+    /// Writes a database at the schema of `migration`, with tenant acme and the mappings
+    /// `(id, entry, event, status)` of acme/google-main.
+    func database(upTo migration: String, mappings: [(String, String, String, String)]) throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: directory) }
         let queue = try DatabaseQueue(path: path)
-        try SQLiteStateStore.migrator.migrate(queue, upTo: "v3-vendors")
+        try SQLiteStateStore.migrator.migrate(queue, upTo: migration)
         try queue.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO tenant (name, spec) VALUES ('acme', '{}');
-                    INSERT INTO mapping (id, tenant, provider, entryId, vendorEventId, syncStatus) VALUES ('m1', 'acme', 'google-main', 'e1', 'v1', 'synced');
-                    """)
+            try db.execute(sql: "INSERT INTO tenant (name, spec) VALUES ('acme', '{}')")
+            for (id, entry, event, status) in mappings {
+                try db.execute(
+                    sql: "INSERT INTO mapping (id, tenant, provider, entryId, vendorEventId, syncStatus) VALUES (?, 'acme', 'google-main', ?, ?, ?)",
+                    arguments: [id, entry, event, status])
+            }
         }
         try queue.close()
+    }
+
+    @Test func stateOfTheVendorsSchemaMigratesToSync() throws {
+        // Given a database at the schema before v5-sync, holding a mapping
+        defer { try? FileManager.default.removeItem(atPath: directory) }
+        try database(upTo: "v3-vendors", mappings: [("m1", "e1", "v1", "synced")])
         // When a writer opens it, Then the mapping reads with generation 0 and no resolution
         let store = try SQLiteStateStore(path: path, mode: .readWrite)
         let mapping = try store.mappings(of: Self.ref).first
@@ -290,19 +297,8 @@ import Testing
 
     @Test func providerCountsReadOneIndexNotTheMappingTable() throws {
         // Given a database at the schema before v6-mapping-counts, holding mappings of two statuses
-        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: directory) }
-        let queue = try DatabaseQueue(path: path)
-        try SQLiteStateStore.migrator.migrate(queue, upTo: "v5-sync")
-        try queue.write { db in
-            try db.execute(
-                sql: """
-                    INSERT INTO tenant (name, spec) VALUES ('acme', '{}');
-                    INSERT INTO mapping (id, tenant, provider, entryId, vendorEventId, syncStatus) VALUES ('m1', 'acme', 'google-main', 'e1', 'v1', 'synced');
-                    INSERT INTO mapping (id, tenant, provider, entryId, vendorEventId, syncStatus) VALUES ('m2', 'acme', 'google-main', 'e2', 'v2', 'conflict');
-                    """)
-        }
-        try queue.close()
+        try database(upTo: "v5-sync", mappings: [("m1", "e1", "v1", "synced"), ("m2", "e2", "v2", "conflict")])
         // When a writer opens it
         let store = try SQLiteStateStore(path: path, mode: .readWrite)
         // Then the two indexes the new one covers are gone, and the counts are the same
