@@ -32,7 +32,7 @@ import Testing
 
     @Test func randomEditsOnBothSidesConverge() async throws {
         let seed = TestSize.seed()
-        let rounds = TestSize.pick(small: 8, long: 40)
+        let rounds = TestSize.pick(small: 40, long: 200)
         var random = SeededRandom(seed: seed)
         let policy: ConflictPolicy = Int.random(in: 0..<4, using: &random) == 0 ? [.preferLocal, .preferExternal, .newest].randomElement(using: &random)! : .manual
         let rig = try await SyncRig.start(seed: seed, timeout: .seconds(1)) { $0.conflictPolicy = policy }
