@@ -24,6 +24,9 @@ extension Runtime {
         }
     }
 
+    /// Sync steps committed in one transaction (`CALSYNC_SYNC_BATCH_SIZE`).
+    var batchSize: Int { configuration.syncBatchSize ?? SyncEngine.defaultBatchSize }
+
     /// A new entry id for an entry pulled from a vendor.
     static func newEntryID() -> EntryID { EntryID.random() }
 
@@ -32,7 +35,7 @@ extension Runtime {
     func syncRunner(store: SQLiteStateStore) -> LiveVendorActions.SyncRunner {
         let offset = TimeInterval(configuration.clockOffset.seconds)
         return { provider, client in
-            let engine = SyncEngine(store: store, client: client, newEntryID: Runtime.newEntryID)
+            let engine = SyncEngine(store: store, client: client, newEntryID: Runtime.newEntryID, batchSize: batchSize)
             let report = await engine.sync(provider, now: Date().addingTimeInterval(offset))
             if case .authorizationRequired(let message) = report.outcome {
                 throw AuthorizationError.invalidGrant(vendorMessage: message)
@@ -97,7 +100,8 @@ extension Runtime {
             throw ExitCode(3)
         }
         let client = try await calendarClient(for: state, store: store)
-        let engine = SyncEngine(store: store, client: client, newEntryID: Runtime.newEntryID, progress: progress)
+        let engine = SyncEngine(
+            store: store, client: client, newEntryID: Runtime.newEntryID, batchSize: batchSize, progress: progress)
         let report = await engine.sync(state, now: now, full: full)
         try recordSync(report, of: ref, store: store)
         try writeStatus(statusCards(store: store, plan: nil))

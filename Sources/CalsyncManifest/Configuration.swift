@@ -10,6 +10,8 @@ public struct Configuration: Sendable, Hashable {
     /// Shifts calsync's clock, for emulator tests and what-if plans.
     public var clockOffset = SpecDuration(seconds: 0)
     public var maxProviderDeletes = 5
+    /// Sync steps committed in one transaction; nil for the engine's default.
+    public var syncBatchSize: Int?
     public var endpoints = Endpoints()
     /// The active tenant of operator commands.
     public var tenant: TenantName?
@@ -94,6 +96,12 @@ public struct Configuration: Sendable, Hashable {
                 throw ConfigurationError(setting: "CALSYNC_CLOCK_OFFSET", value: value, expected: "a signed duration such as 72h or -10m")
             }
             config.clockOffset = duration
+        }
+        if let value = env("CALSYNC_SYNC_BATCH_SIZE") {
+            guard let size = Int(value), (1...100_000).contains(size) else {
+                throw ConfigurationError(setting: "CALSYNC_SYNC_BATCH_SIZE", value: value, expected: "a whole number from 1 to 100000")
+            }
+            config.syncBatchSize = size
         }
         if let value = env("CALSYNC_GOOGLE_BASE_URL") {
             config.endpoints.setGoogle(try url(value, setting: "CALSYNC_GOOGLE_BASE_URL"))

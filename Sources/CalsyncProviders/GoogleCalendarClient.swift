@@ -118,7 +118,8 @@ public struct GoogleCalendarClient: CalendarClient {
 
     /// Inserts the events, `maxConcurrentCreates` at a time (Google has no batch endpoint calsync uses);
     /// each result in the order of `drafts`. Throttled inserts are retried by the transport, each after
-    /// its own backoff; an error that no create can get past (a refused grant, cancellation) ends the call.
+    /// its own backoff; an error that no create can get past (a refused grant) or the caller's
+    /// cancellation ends the call.
     public func createEvents(calendarId: String, _ drafts: [(EventDraft, idempotencyKey: String)]) async throws
         -> [Result<VendorEvent, any Error>]
     {
@@ -142,9 +143,10 @@ public struct GoogleCalendarClient: CalendarClient {
             for _ in 0..<maxConcurrentCreates { addNext() }
             while let (index, result) = try await group.next() {
                 results[index] = result
+                try Task.checkCancellation()
                 addNext()
             }
-            return results.compactMap { $0 }
+            return results.map { $0 ?? .failure(CancellationError()) }
         }
     }
 

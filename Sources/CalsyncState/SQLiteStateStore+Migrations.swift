@@ -190,7 +190,8 @@ extension SQLiteStateStore {
         }
         migrator.registerMigration("v6-mapping-counts") { db in
             // The counts every snapshot takes per provider (live, in conflict) read this index alone
-            // instead of the whole table; it serves every lookup by provider the two it replaces served.
+            // instead of the whole table. It serves the lookups by provider `mapping_provider` served;
+            // no query used `mapping_status` (tenant, syncStatus).
             try db.execute(
                 sql: """
                     DROP INDEX mapping_provider;

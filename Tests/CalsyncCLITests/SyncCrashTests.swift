@@ -9,18 +9,19 @@ import Testing
 import Glibc
 #endif
 
-/// `kill -9` at random moments of a pull loses nothing and copies nothing: the cursor is stored after the
-/// last batch of steps, so the next sync reads the same changes again. The pulls grow by 200 events a
-/// run; the long size's later ones span several batches (`SyncEngine.defaultBatchSize`).
+/// `kill -9` at random moments of a pull that spans several batches of steps loses nothing and copies
+/// nothing: the cursor is stored after the last batch, so the next sync reads the same changes again.
 @Suite struct SyncCrashTests {
     @Test func sigkillDuringAPullThenConverge() async throws {
         let seed = TestSize.seed()
         var random = SeededRandom(seed: seed)
         let kills = TestSize.pick(small: 4, long: 30)
-        // Given an authorized Google provider and 1,200 events at the vendor
+        // Given an authorized Google provider, 1,200 events at the vendor, and syncs that commit 500 steps
+        // to a transaction (three batches)
         let world = try await VendorWorld.start(start: EmulatorHarness.defaultStart)
         defer { Task { await world.stop() } }
         let ws = world.workspace
+        ws.environment["CALSYNC_SYNC_BATCH_SIZE"] = "500"
         #expect(try await ws.calsync(["reconcile"]).exitCode == 3)
         let authorized = try await world.authorize("acme/google-main")
         #expect(authorized.exitCode == 0, "\(authorized.stderr)")

@@ -70,9 +70,14 @@ import Testing
         let throttled = try #require(answers.first { $0.status == 429 })
         #expect(throttled.json?["error"]?["code"] == "TooManyRequests")
         #expect(throttled.header("retry-after") == "1")
-        // And once they are answered, the mailbox takes requests again
-        try await session.harness.clearFaults()
-        #expect(try await session.graph("GET", "/me/calendars").status == 200)
+        // And once they are answered, all four slots are free again
+        let again = try await withThrowingTaskGroup(of: Int.self) { group in
+            for _ in 0..<4 {
+                group.addTask { try await session.graph("GET", "/me/calendars").status }
+            }
+            return try await group.reduce(into: [Int]()) { $0.append($1) }
+        }
+        #expect(again == [200, 200, 200, 200])
         await session.stop()
     }
 

@@ -15,6 +15,7 @@ import Testing
         #expect(config.endpoints.googleToken == "https://oauth2.googleapis.com")
         #expect(config.endpoints.graph == "https://graph.microsoft.com")
         #expect(config.maxProviderDeletes == 5)
+        #expect(config.syncBatchSize == nil)
     }
 
     @Test func precedence() throws {
@@ -26,7 +27,7 @@ import Testing
         let environment = [
             "CALSYNC_STATE": "env.db", "CALSYNC_WEBHOOK_BASE_URL": "https://env.example.com/",
             "CALSYNC_CLOCK_OFFSET": "-10m", "CALSYNC_GRAPH_BASE_URL": "http://127.0.0.1:9000/graph",
-            "CALSYNC_TENANT": "acme",
+            "CALSYNC_TENANT": "acme", "CALSYNC_SYNC_BATCH_SIZE": "500",
         ]
         let config = try Configuration.resolve(
             flags: .init(state: "flag.db"), environment: environment, file: file, fileName: "calsync.yaml")
@@ -38,11 +39,12 @@ import Testing
         #expect(config.endpoints.googleAuthorize == "http://127.0.0.1:9000/google")
         #expect(config.endpoints.graph == "http://127.0.0.1:9000/graph")
         #expect(config.tenant?.rawValue == "acme")
+        #expect(config.syncBatchSize == 500)
     }
 
     @Test(arguments: [
         ("CALSYNC_CLOCK_OFFSET", "soon"), ("CALSYNC_GRAPH_BASE_URL", "graph.local"), ("CALSYNC_TENANT", "Acme"),
-        ("CALSYNC_WEBHOOK_RENEW_BEFORE", "0s"),
+        ("CALSYNC_WEBHOOK_RENEW_BEFORE", "0s"), ("CALSYNC_SYNC_BATCH_SIZE", "0"), ("CALSYNC_SYNC_BATCH_SIZE", "many"),
     ])
     func malformedSettingsAreNamed(_ name: String, _ value: String) {
         #expect(throws: ConfigurationError.self) {
