@@ -17,7 +17,10 @@ extension Emulator {
             return try googleWatch(calendar: try googleCalendar(id, account: account), account: account, request: request, origin: origin)
         case .googleGetEvent(let calendarID, let eventID):
             let calendar = try googleCalendar(calendarID, account: account)
-            guard let event = googleEvents[calendar.id]?[eventID] else { throw GoogleError.notFound }
+            guard let event = googleEvents[calendar.id]?[eventID] else {
+                guard let (series, instance) = googleInstance(eventID, calendar: calendar) else { throw GoogleError.notFound }
+                return .json(200, instance, headers: [("ETag", series.etag)])
+            }
             if let tag = request.header("if-none-match"), tag == event.etag {
                 return .empty(304, headers: [("ETag", event.etag)])
             }
@@ -144,16 +147,27 @@ extension Emulator {
         fields.removeValue(forKey: "id")?.stringValue
     }
 
-    /// Patches (merges) or replaces an event, honouring `If-Match`.
+    /// Patches (merges) or replaces an event, honouring `If-Match`. An instance of a recurring series
+    /// not changed before becomes an exception: an event of its own under the instance id, which the
+    /// series' expansion no longer lists.
     func googleModify(
         calendar: CalendarRecord, eventID: String, body: [String: JSONValue], replace: Bool, ifMatch: String?
     ) throws -> GoogleEvent {
+        if googleEvents[calendar.id]?[eventID] == nil, let (series, instance) = googleInstance(eventID, calendar: calendar) {
+            if let ifMatch, ifMatch != "*", ifMatch != series.etag { throw GoogleError.conditionNotMet }
+            googleEvents[calendar.id]?[eventID] = GoogleEvent(
+                id: eventID, calendarID: calendar.id, fields: Self.exceptionFields(instance), revision: series.revision,
+                created: series.created, updated: series.updated)
+            return try googleModify(calendar: calendar, eventID: eventID, body: body, replace: replace, ifMatch: nil)
+        }
         guard var event = googleEvents[calendar.id]?[eventID] else { throw GoogleError.notFound }
         if let ifMatch, ifMatch != "*", ifMatch != event.etag { throw GoogleError.conditionNotMet }
         if event.isDeleted { throw GoogleError.deleted }
         var changes = body
         changes.removeValue(forKey: "id")
-        let fields = replace ? changes : (JSONValue.object(event.fields).merging(.object(changes)).objectValue ?? [:])
+        var fields = replace ? changes : (JSONValue.object(event.fields).merging(.object(changes)).objectValue ?? [:])
+        // An exception stays the instance it replaces.
+        for key in ["recurringEventId", "originalStartTime"] where event.fields[key] != nil { fields[key] = event.fields[key] }
         try validateGoogleFields(fields, calendar: calendar)
         event.fields = fields
         event.revision = nextRevision()
@@ -163,8 +177,17 @@ extension Emulator {
         return event
     }
 
-    /// Deletes an event, leaving a `cancelled` tombstone; deleting it again is 410 `deleted`.
+    /// Deletes an event, leaving a `cancelled` tombstone; deleting it again is 410 `deleted`. Deleting an
+    /// instance of a recurring series leaves a cancelled exception; deleting a series cancels its
+    /// exceptions too.
     func googleDelete(calendar: CalendarRecord, eventID: String, ifMatch: String?) throws {
+        if googleEvents[calendar.id]?[eventID] == nil, let (series, instance) = googleInstance(eventID, calendar: calendar) {
+            if let ifMatch, ifMatch != "*", ifMatch != series.etag { throw GoogleError.conditionNotMet }
+            googleEvents[calendar.id]?[eventID] = GoogleEvent(
+                id: eventID, calendarID: calendar.id, fields: Self.exceptionFields(instance), revision: series.revision,
+                created: series.created, updated: series.updated)
+            return try googleDelete(calendar: calendar, eventID: eventID, ifMatch: nil)
+        }
         guard var event = googleEvents[calendar.id]?[eventID] else { throw GoogleError.notFound }
         if let ifMatch, ifMatch != "*", ifMatch != event.etag { throw GoogleError.conditionNotMet }
         if event.isDeleted { throw GoogleError.deleted }
@@ -172,7 +195,37 @@ extension Emulator {
         event.revision = nextRevision()
         event.updated = clock.now
         googleEvents[calendar.id]?[eventID] = event
+        if !event.recurrence.isEmpty {
+            for exception in (googleEvents[calendar.id] ?? [:]).values
+            where !exception.isDeleted && exception.fields["recurringEventId"]?.stringValue == eventID {
+                var cancelled = exception
+                cancelled.isDeleted = true
+                cancelled.revision = event.revision
+                cancelled.updated = clock.now
+                googleEvents[calendar.id]?[exception.id] = cancelled
+            }
+        }
         googleCalendarChanged(calendar.id, revision: event.revision)
+    }
+
+    /// The instance `instanceID` (`{seriesId}_{yyyyMMddTHHmmssZ}`, or `{seriesId}_{yyyyMMdd}` all-day) of
+    /// a live recurring series, as its expansion lists it, if the series has one by that id.
+    func googleInstance(_ instanceID: String, calendar: CalendarRecord) -> (series: GoogleEvent, instance: JSONValue)? {
+        guard let separator = instanceID.lastIndex(of: "_") else { return nil }
+        guard let series = googleEvents[calendar.id]?[String(instanceID[..<separator])], !series.isDeleted,
+            !series.recurrence.isEmpty, let span = series.span(defaultZone: calendar.zone)
+        else { return nil }
+        let owner = directory.accounts[calendar.ownerID]?.email ?? calendar.id
+        let instances = googleInstances(
+            of: series, span: span, resource: series.resource(calendar: calendar, ownerEmail: owner),
+            horizon: clock.now.addingTimeInterval(5 * 366 * 86_400))
+        return instances?.first { $0.id == instanceID }.map { (series, $0.resource) }
+    }
+
+    /// The stored fields of a new exception: the instance's, without what the server renders.
+    static func exceptionFields(_ instance: JSONValue) -> [String: JSONValue] {
+        let rendered: Set<String> = ["kind", "etag", "id", "status", "created", "updated", "htmlLink", "creator", "organizer"]
+        return (instance.objectValue ?? [:]).filter { !rendered.contains($0.key) }
     }
 
     /// Records a change on a calendar and pushes `exists` to its live channels.

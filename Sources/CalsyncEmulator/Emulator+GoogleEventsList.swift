@@ -124,7 +124,9 @@ extension Emulator {
             let instances = event.recurrence.isEmpty
                 ? nil : googleInstances(of: event, span: span, resource: render(), horizon: horizon)
             if singleEvents, let instances {
-                for instance in instances where instance.span.overlaps(timeMin: timeMin, timeMax: timeMax) {
+                // An instance changed on its own is an exception, listed as an event of its own.
+                for instance in instances
+                where instance.span.overlaps(timeMin: timeMin, timeMax: timeMax) && googleEvents[calendar.id]?[instance.id] == nil {
                     let resource = instance.resource
                     items.append(ListedItem(key: sortKey(orderBy, id: instance.id, start: instance.span.start, updated: event.updated), render: { resource }))
                 }

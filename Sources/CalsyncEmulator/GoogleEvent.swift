@@ -49,7 +49,10 @@ struct GoogleEvent: Sendable {
     /// The full resource as events.get returns it.
     func resource(calendar: CalendarRecord, ownerEmail: String) -> JSONValue {
         if isDeleted {
-            return ["kind": "calendar#event", "etag": .string(etag), "id": .string(id), "status": "cancelled"]
+            var tombstone: [String: JSONValue] = ["kind": "calendar#event", "etag": .string(etag), "id": .string(id), "status": "cancelled"]
+            // A cancelled exception still names its series and the instance it replaced.
+            for key in ["recurringEventId", "originalStartTime"] { tombstone[key] = fields[key] }
+            return .object(tombstone)
         }
         var object = fields
         object["kind"] = "calendar#event"

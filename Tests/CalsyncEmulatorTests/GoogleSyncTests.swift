@@ -161,6 +161,55 @@ import Testing
         await session.stop()
     }
 
+    @Test func singleInstancesAreChangedAndCancelledAsExceptions() async throws {
+        let session = try await Session.start()
+        // Given a daily series of three, and a sync token taken after it
+        let daily = Fixtures.googleEvent("Daily", start: "2026-01-05T09:00:00Z", end: "2026-01-05T10:00:00Z", extra: [
+            "recurrence": ["RRULE:FREQ=DAILY;COUNT=3"],
+            "start": ["dateTime": "2026-01-05T09:00:00Z", "timeZone": "UTC"], "end": ["dateTime": "2026-01-05T10:00:00Z", "timeZone": "UTC"],
+        ])
+        let series = try #require(try await session.google("POST", "/calendars/primary/events", json: daily).json?["id"]?.stringValue)
+        let (before, token, _) = try await Self.listAll(session, "singleEvents=true&showDeleted=true")
+        let ids = before.compactMap { $0["id"]?.stringValue }.sorted()
+        #expect(ids == ["\(series)_20260105T090000Z", "\(series)_20260106T090000Z", "\(series)_20260107T090000Z"])
+        // An instance reads by its id, with the series' etag
+        let second = try await session.google("GET", "/calendars/primary/events/\(ids[1])")
+        #expect(second.status == 200)
+        #expect(second.json?["recurringEventId"]?.stringValue == series)
+        let seriesTag = try #require(second.header("etag"))
+        // When the second is moved with If-Match and the third cancelled
+        let stale = try await session.google("PATCH", "/calendars/primary/events/\(ids[1])", json: ["summary": "x"], headers: ["If-Match": "\"1\""])
+        #expect(stale.status == 412)
+        let moved = try await session.google(
+            "PATCH", "/calendars/primary/events/\(ids[1])",
+            json: ["summary": "Moved", "start": ["dateTime": "2026-01-06T15:00:00Z"], "end": ["dateTime": "2026-01-06T16:00:00Z"]],
+            headers: ["If-Match": seriesTag])
+        #expect(moved.status == 200, "\(moved.text)")
+        #expect(moved.json?["id"]?.stringValue == ids[1])
+        #expect(moved.json?["recurringEventId"]?.stringValue == series)
+        #expect(moved.json?["originalStartTime"]?["dateTime"]?.stringValue == "2026-01-06T09:00:00Z")
+        #expect(moved.header("etag") != seriesTag)
+        #expect(try await session.google("DELETE", "/calendars/primary/events/\(ids[2])").status == 204)
+        #expect(try await session.google("DELETE", "/calendars/primary/events/\(ids[2])").status == 410)
+        // Then a listing shows the first as it was, the moved exception, and no third
+        let after = try await Self.listAll(session, "singleEvents=true").items
+        #expect(after.compactMap { $0["id"]?.stringValue }.sorted() == [ids[0], ids[1]])
+        #expect(after.first { $0["id"]?.stringValue == ids[1] }?["summary"] == "Moved")
+        #expect(after.first { $0["id"]?.stringValue == ids[0] }?["summary"] == "Daily")
+        // And the changes since the token are the two exceptions, the cancelled one naming its series
+        let changes = try await Self.listAll(session, "singleEvents=true&syncToken=\(try #require(token))").items
+        #expect(changes.compactMap { $0["id"]?.stringValue }.sorted() == [ids[1], ids[2]])
+        let cancelled = changes.first { $0["id"]?.stringValue == ids[2] }
+        #expect(cancelled?["status"] == "cancelled")
+        #expect(cancelled?["recurringEventId"]?.stringValue == series)
+        // When the series is deleted, Then its exception is cancelled with it
+        #expect(try await session.google("DELETE", "/calendars/primary/events/\(series)").status == 204)
+        #expect(try await Self.listAll(session, "singleEvents=true").items.isEmpty)
+        #expect(try await session.google("GET", "/calendars/primary/events/\(ids[1])").json?["status"] == "cancelled")
+        #expect(try await session.google("GET", "/calendars/primary/events/\(series)_20260108T090000Z").status == 404)
+        await session.stop()
+    }
+
     @Test func recurringEventsNeedATimeZone() async throws {
         let session = try await Session.start()
         let result = try await session.google("POST", "/calendars/primary/events", json: Fixtures.googleEvent(

@@ -26,6 +26,8 @@ import Testing
         var series: [ProviderRef: Set<String>] = [:]
         /// Conflicts reported new by syncs, and resolutions made.
         var newConflicts = 0
+        /// Single instances of a Google series the owner edited or cancelled.
+        var instanceEdits = 0
         var resolutions = 0
         var log: [String] = []
     }
@@ -86,9 +88,9 @@ import Testing
         SyncRig.start.addingTimeInterval(Double(Int.random(in: -20 * 96...300 * 96, using: &random)) * 900)
     }
 
-    /// Entries that belong to a recurring series at a vendor: the emulator cannot edit single instances.
+    /// Entries that belong to a recurring series at Graph: the emulator edits single instances at Google only.
     func instanceEntries(_ rig: SyncRig) throws -> Set<EntryID> {
-        Set(try Self.refs.flatMap { try rig.mappings($0) }.filter { $0.seriesID != nil && $0.isLive }.compactMap(\.entryID))
+        Set(try rig.mappings(SyncRig.graph).filter { $0.seriesID != nil && $0.isLive }.compactMap(\.entryID))
     }
 
     func editSchedule(_ rig: SyncRig, _ random: inout SeededRandom, _ ledger: inout Ledger, round: Int) async throws {
@@ -125,7 +127,7 @@ import Testing
     }
 
     func editVendor(_ rig: SyncRig, _ ref: ProviderRef, _ random: inout SeededRandom, _ ledger: inout Ledger, round: Int) async throws {
-        // Copies of a series' instances cannot be edited either: the edit would reach the instance.
+        // Copies of a Graph series' instances cannot be edited either: the edit would reach the instance.
         let instances = try instanceEntries(rig)
         let copies = Set(try rig.mappings(ref).filter { $0.entryID.map(instances.contains) == true }.compactMap(\.vendorEventID))
         for _ in 0..<Int.random(in: 0...3, using: &random) {
@@ -140,7 +142,7 @@ import Testing
             // Only timed events are moved to other times (an all-day event keeps whole days).
             let timed = editable.filter { $0["start"]?["dateTime"] != nil && $0["isAllDay"] != .bool(true) }
                 .compactMap { $0["id"]?.stringValue }.sorted()
-            switch Int.random(in: 0..<12, using: &random) {
+            switch Int.random(in: 0..<13, using: &random) {
             case 0..<4:
                 let id = try await rig.ownerCreate(
                     ref, "\(Self.titles.randomElement(using: &random)!) V\(round)", start: Self.start(&random))
@@ -161,6 +163,19 @@ import Testing
             case 8:
                 guard let id = timed.randomElement(using: &random) else { continue }
                 try await rig.ownerMove(ref, id, start: Self.start(&random))
+            case 12 where ref == SyncRig.google:
+                // One instance of a series moved, renamed or cancelled on its own: an exception
+                guard let series = seriesIDs.sorted().randomElement(using: &random) else { continue }
+                let cancelled = Set(try await rig.raw(ref).filter { $0["deleted"] == .bool(true) }.compactMap { $0["id"]?.stringValue })
+                let instances = try rig.mappings(ref).filter { $0.seriesID == series && $0.isLive }.compactMap(\.vendorEventID)
+                guard let id = instances.filter({ !cancelled.contains($0) }).sorted().randomElement(using: &random) else { continue }
+                switch Int.random(in: 0..<3, using: &random) {
+                case 0: try await rig.ownerRename(ref, id, to: "Instance V\(round)e")
+                case 1: try await rig.ownerMove(ref, id, start: Self.start(&random))
+                default: try await rig.ownerDelete(ref, id)
+                }
+                ledger.log.append("instance \(id) of \(series) edited at \(ref)")
+                ledger.instanceEdits += 1
             case 9:
                 guard let id = seriesIDs.sorted().randomElement(using: &random) else { continue }
                 if Bool.random(using: &random) {

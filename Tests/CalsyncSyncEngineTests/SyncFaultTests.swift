@@ -196,6 +196,50 @@ import Testing
         await rig.stop()
     }
 
+    @Test func singleInstancesOfAGoogleSeriesSyncOnTheirOwn() async throws {
+        let rig = try await SyncRig.start()
+        let ref = SyncRig.google
+        // Given a daily series of four at Google, pulled as four entries
+        let first = SyncRig.start.addingTimeInterval(day)
+        let series = try await rig.ownerCreate(
+            ref, "Daily", start: first,
+            extra: [
+                "recurrence": ["RRULE:FREQ=DAILY;COUNT=4"], "start": ["dateTime": .string(RFC3339.string(first)), "timeZone": "UTC"],
+                "end": ["dateTime": .string(RFC3339.string(first.addingTimeInterval(3600))), "timeZone": "UTC"],
+            ])
+        #expect(try await rig.sync(ref).pulled == 4)
+        let ids = try rig.mappings(ref).compactMap(\.vendorEventID).sorted()
+        #expect(ids.count == 4 && ids.allSatisfy { $0.hasPrefix(series + "_") })
+        func entry(_ index: Int) throws -> Entry? {
+            let mapping = try rig.mappings(ref).first { $0.vendorEventID == ids[index] }
+            return try rig.entries().first { $0.id == mapping?.entryID }
+        }
+        // When the owner renames the second instance alone and cancels the third
+        try await rig.ownerRename(ref, ids[1], to: "Daily (moved)")
+        try await rig.ownerDelete(ref, ids[2])
+        let pulled = try await rig.sync(ref)
+        // Then only those two entries change
+        #expect((pulled.pulled, pulled.deleted, pulled.pushed) == (1, 1, 0))
+        #expect(try entry(1)?.title == "Daily (moved)")
+        #expect(try entry(2) == nil)
+        #expect(try entry(0)?.title == "Daily" && entry(3)?.title == "Daily")
+        // When the fourth instance's entry is renamed here and the first one's deleted
+        _ = try rig.store.updateEntry(try #require(try entry(3)).id, tenant: SyncRig.tenant, changes: EntryChanges(title: "Daily (local)"), now: rig.now)
+        try rig.store.deleteEntry(try #require(try entry(0)).id, tenant: SyncRig.tenant)
+        let pushed = try await rig.sync(ref)
+        // Then Google holds them as exceptions of the series, which itself stays
+        #expect((pushed.pushed, pushed.deleted, pushed.errors) == (1, 1, 0))
+        let listed = try await rig.vendorEvents(ref)
+        #expect(Set(listed.map(\.id)) == [ids[1], ids[3]])
+        #expect(listed.first { $0.id == ids[3] }?.title == "Daily (local)")
+        #expect(listed.allSatisfy { $0.seriesID == series })
+        #expect(try await rig.liveIDs(ref).contains(series))
+        // And the next sync has nothing to do
+        let quiet = try await rig.sync(ref)
+        #expect((quiet.pulled, quiet.pushed, quiet.deleted, quiet.errors) == (0, 0, 0, 0))
+        await rig.stop()
+    }
+
     @Test(arguments: refs) func recurringEventsAreSyncedAsInstances(_ ref: ProviderRef) async throws {
         let rig = try await SyncRig.start()
         let extra: [String: CalsyncEmulator.JSONValue] =
