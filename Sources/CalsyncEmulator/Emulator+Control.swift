@@ -164,7 +164,7 @@ extension Emulator {
             let event = try googleModify(calendar: calendar, eventID: eventID, body: fields, replace: false, ifMatch: nil)
             return rawGoogle(event, calendar: calendar, ownerEmail: directory.accounts[calendar.ownerID]?.email ?? "")
         case .microsoft:
-            guard let event = graphEvents[calendarID]?[eventID], !event.isDeleted else { throw GraphError.itemNotFound }
+            guard let event = graphLiveEvent(eventID, in: calendar) else { throw GraphError.itemNotFound }
             return rawGraph(try graphUpdate(event, body: body.objectValue ?? [:], ifMatch: nil))
         }
     }
@@ -175,9 +175,15 @@ extension Emulator {
         case .google:
             try googleDelete(calendar: calendar, eventID: eventID, ifMatch: nil)
         case .microsoft:
-            guard let event = graphEvents[calendarID]?[eventID], !event.isDeleted else { throw GraphError.itemNotFound }
+            guard let event = graphLiveEvent(eventID, in: calendar) else { throw GraphError.itemNotFound }
             try graphDelete(event, ifMatch: nil)
         }
+    }
+
+    /// A live stored event, or an occurrence of a live series, by id.
+    private func graphLiveEvent(_ id: String, in calendar: CalendarRecord) -> GraphEvent? {
+        if let event = graphEvents[calendar.id]?[id] { return event.isDeleted ? nil : event }
+        return graphOccurrence(id, in: calendar)
     }
 
     private func rawEvents(vendor: Vendor, calendarID: String) throws -> [JSONValue] {

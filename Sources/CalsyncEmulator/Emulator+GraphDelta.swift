@@ -56,7 +56,8 @@ extension Emulator {
         for event in (graphEvents[calendar.id] ?? [:]).values {
             if let occurrences = event.occurrences(userID: calendar.ownerID, windowStart: windowStart, windowEnd: windowEnd) {
                 if let from = cursor.f, event.revision <= from { continue }
-                for occurrence in occurrences where occurrence.id > cursor.a {
+                // An occurrence changed or deleted on its own is an event of its own (an exception).
+                for occurrence in occurrences where occurrence.id > cursor.a && graphEvents[calendar.id]?[occurrence.id] == nil {
                     if event.isDeleted {
                         if cursor.f != nil { items.append((occurrence.id, Self.removed(occurrence.id, reason: "deleted"))) }
                     } else {

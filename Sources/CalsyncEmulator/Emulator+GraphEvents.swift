@@ -96,9 +96,35 @@ extension Emulator {
             candidates = directory.calendars(ownedBy: account.id)
         }
         for calendar in candidates {
-            if let event = graphEvents[calendar.id]?[id], !event.isDeleted { return event }
+            if let event = graphEvents[calendar.id]?[id] {
+                if event.isDeleted { break }
+                return event
+            }
+            if let occurrence = graphOccurrence(id, in: calendar) { return occurrence }
         }
         throw GraphError.itemNotFound
+    }
+
+    /// The occurrence `id` (`{masterId}_{yyyyMMddTHHmmssZ}`) of a live series in `calendar`, not changed
+    /// on its own yet: not stored, with the series' fields, etag and extended properties.
+    func graphOccurrence(_ id: String, in calendar: CalendarRecord) -> GraphEvent? {
+        guard let separator = id.lastIndex(of: "_"), let series = graphEvents[calendar.id]?[String(id[..<separator])],
+            !series.isDeleted,
+            let found = series.occurrences(
+                userID: calendar.ownerID, windowStart: series.start, windowEnd: clock.now.addingTimeInterval(5 * 366 * 86_400)
+            )?.first(where: { $0.id == id }),
+            let start = GraphEvent.instant(of: found.value["start"]), let end = GraphEvent.instant(of: found.value["end"])
+        else { return nil }
+        var fields = series.fields
+        fields.removeValue(forKey: "recurrence")
+        fields["seriesMasterId"] = .string(series.id)
+        var occurrence = GraphEvent(
+            id: id, calendarID: calendar.id, fields: fields, changeKey: series.changeKey, revision: series.revision,
+            created: series.created, lastModified: series.lastModified, transactionID: nil, start: start, end: end)
+        occurrence.extendedProperties = series.extendedProperties
+        occurrence.history = [(series.revision, start, end)]
+        occurrence.isOccurrence = true
+        return occurrence
     }
 
     /// Splits a request body into stored fields, times and extended properties.
@@ -159,6 +185,7 @@ extension Emulator {
         try checkGraphIfMatch(ifMatch, current)
         let input = try graphInput(body)
         var event = current
+        event.isOccurrence = false
         event.fields = JSONValue.object(event.fields).merging(.object(input.fields)).objectValue ?? event.fields
         event.start = input.start ?? event.start
         event.end = input.end ?? event.end
@@ -173,14 +200,26 @@ extension Emulator {
         return event
     }
 
-    /// Deletes an event, honouring `If-Match`; delta reports it as `@removed` `deleted`.
+    /// Deletes an event, honouring `If-Match`; delta reports it as `@removed` `deleted`. A deleted
+    /// occurrence stays deleted under its id; deleting a series deletes its exceptions too.
     func graphDelete(_ current: GraphEvent, ifMatch: String?) throws {
         try checkGraphIfMatch(ifMatch, current)
         var event = current
+        event.isOccurrence = false
         event.isDeleted = true
         event.revision = nextRevision()
         event.lastModified = clock.now
         graphEvents[event.calendarID]?[event.id] = event
+        if event.fields["recurrence"] != nil {
+            for exception in (graphEvents[event.calendarID] ?? [:]).values
+            where !exception.isDeleted && exception.fields["seriesMasterId"]?.stringValue == event.id {
+                var deleted = exception
+                deleted.isDeleted = true
+                deleted.revision = event.revision
+                deleted.lastModified = clock.now
+                graphEvents[event.calendarID]?[exception.id] = deleted
+            }
+        }
         graphEventChanged(event, changeType: .deleted)
     }
 

@@ -18,6 +18,9 @@ struct GraphEvent: Sendable {
     var history: [(revision: Int, start: Date, end: Date)] = []
     var start: Date
     var end: Date
+    /// An occurrence of a series read by its id and not stored: `type` `occurrence`. Once changed it is
+    /// stored as an `exception` under the same id.
+    var isOccurrence = false
 
     /// Fields the server owns; values sent by clients are ignored.
     static let serverManagedKeys: Set<String> = [
@@ -46,7 +49,13 @@ struct GraphEvent: Sendable {
         object["start"] = ["dateTime": .string(DateFormats.graphDateTime(start)), "timeZone": "UTC"]
         object["end"] = ["dateTime": .string(DateFormats.graphDateTime(end)), "timeZone": "UTC"]
         object["iCalUId"] = .string("040000008200E00074C5B7101A82E008" + id.suffix(16))
-        object["type"] = fields["recurrence"].map { $0 == .null ? "singleInstance" : "seriesMaster" } ?? "singleInstance"
+        if isOccurrence {
+            object["type"] = "occurrence"
+        } else if fields["seriesMasterId"] != nil {
+            object["type"] = "exception"
+        } else {
+            object["type"] = fields["recurrence"].map { $0 == .null ? "singleInstance" : "seriesMaster" } ?? "singleInstance"
+        }
         object["isCancelled"] = .bool(isDeleted)
         object["webLink"] = .string("https://outlook.office365.com/owa/?itemid=\(id)&exvsurl=1&path=/calendar/item")
         if object["subject"] == nil { object["subject"] = "" }

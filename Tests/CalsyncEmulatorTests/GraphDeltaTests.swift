@@ -144,4 +144,43 @@ import Testing
         #expect(removed.allSatisfy { $0["@removed"] == ["reason": "deleted"] })
         await session.stop()
     }
+
+    @Test func singleOccurrencesAreChangedAndDeletedAsExceptions() async throws {
+        let session = try await Session.start()
+        // Given a daily series of three, read in a first round
+        let daily = Fixtures.graphEvent("Daily", start: "2026-01-05T09:00:00", end: "2026-01-05T10:00:00", extra: [
+            "recurrence": ["pattern": ["type": "daily", "interval": 1], "range": ["type": "numbered", "startDate": "2026-01-05", "numberOfOccurrences": 3]]
+        ])
+        let masterID = try #require(try await session.graph("POST", "/me/events", json: daily).json?["id"]?.stringValue)
+        let (first, deltaLink, _) = try await GraphDeltaTests.round(session, "/me/calendarView/delta?\(GraphDeltaTests.window)", pageSize: 5)
+        let ids = first.compactMap { $0["id"]?.stringValue }.sorted()
+        #expect(ids == ["\(masterID)_20260105T090000Z", "\(masterID)_20260106T090000Z", "\(masterID)_20260107T090000Z"])
+        // An occurrence reads by its id, with the series' etag
+        let second = try await session.graph("GET", "/me/events/\(ids[1])")
+        #expect(second.json?["type"] == "occurrence")
+        let seriesTag = try #require(second.json?["@odata.etag"]?.stringValue)
+        // When the second is renamed with If-Match and the third deleted
+        #expect(try await session.graph("PATCH", "/me/events/\(ids[1])", json: ["subject": "x"], headers: ["If-Match": "W/\"stale\""]).status == 412)
+        let renamed = try await session.graph("PATCH", "/me/events/\(ids[1])", json: ["subject": "Renamed"], headers: ["If-Match": seriesTag])
+        #expect(renamed.status == 200, "\(renamed.text)")
+        #expect(renamed.json?["type"] == "exception")
+        #expect(renamed.json?["seriesMasterId"]?.stringValue == masterID)
+        #expect(renamed.json?["@odata.etag"]?.stringValue != seriesTag)
+        #expect(try await session.graph("DELETE", "/me/events/\(ids[2])").status == 204)
+        #expect(try await session.graph("GET", "/me/events/\(ids[2])").status == 404)
+        // Then the next round reports the exception and the removal, and a new round sees two events
+        let (changes, nextLink, _) = try await GraphDeltaTests.round(session, deltaLink)
+        #expect(changes.count == 2)
+        #expect(changes.first { $0["id"]?.stringValue == ids[1] }?["subject"] == "Renamed")
+        #expect(changes.first { $0["id"]?.stringValue == ids[2] }?["@removed"] == ["reason": "deleted"])
+        let fresh = try await GraphDeltaTests.round(session, "/me/calendarView/delta?\(GraphDeltaTests.window)", pageSize: 5).values
+        #expect(fresh.compactMap { $0["id"]?.stringValue }.sorted() == [ids[0], ids[1]])
+        #expect(fresh.first { $0["id"]?.stringValue == ids[0] }?["type"] == "occurrence")
+        // When the series is deleted, Then the exception goes with it
+        #expect(try await session.graph("DELETE", "/me/events/\(masterID)").status == 204)
+        let (removed, _, _) = try await GraphDeltaTests.round(session, nextLink)
+        #expect(Set(removed.compactMap { $0["id"]?.stringValue }) == [ids[0], ids[1]])
+        #expect(removed.allSatisfy { $0["@removed"] == ["reason": "deleted"] })
+        await session.stop()
+    }
 }

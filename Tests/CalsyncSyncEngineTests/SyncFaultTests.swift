@@ -196,17 +196,18 @@ import Testing
         await rig.stop()
     }
 
-    @Test func singleInstancesOfAGoogleSeriesSyncOnTheirOwn() async throws {
+    @Test(arguments: refs) func singleInstancesOfASeriesSyncOnTheirOwn(_ ref: ProviderRef) async throws {
         let rig = try await SyncRig.start()
-        let ref = SyncRig.google
-        // Given a daily series of four at Google, pulled as four entries
+        // Given a daily series of four at the vendor, pulled as four entries
         let first = SyncRig.start.addingTimeInterval(day)
-        let series = try await rig.ownerCreate(
-            ref, "Daily", start: first,
-            extra: [
+        let extra: [String: CalsyncEmulator.JSONValue] =
+            ref == SyncRig.google
+            ? [
                 "recurrence": ["RRULE:FREQ=DAILY;COUNT=4"], "start": ["dateTime": .string(RFC3339.string(first)), "timeZone": "UTC"],
                 "end": ["dateTime": .string(RFC3339.string(first.addingTimeInterval(3600))), "timeZone": "UTC"],
-            ])
+            ]
+            : ["recurrence": ["pattern": ["type": "daily", "interval": 1], "range": ["type": "numbered", "numberOfOccurrences": 4, "startDate": .string(String(RFC3339.string(first).prefix(10)))]]]
+        let series = try await rig.ownerCreate(ref, "Daily", start: first, extra: extra)
         #expect(try await rig.sync(ref).pulled == 4)
         let ids = try rig.mappings(ref).compactMap(\.vendorEventID).sorted()
         #expect(ids.count == 4 && ids.allSatisfy { $0.hasPrefix(series + "_") })
@@ -227,7 +228,7 @@ import Testing
         _ = try rig.store.updateEntry(try #require(try entry(3)).id, tenant: SyncRig.tenant, changes: EntryChanges(title: "Daily (local)"), now: rig.now)
         try rig.store.deleteEntry(try #require(try entry(0)).id, tenant: SyncRig.tenant)
         let pushed = try await rig.sync(ref)
-        // Then Google holds them as exceptions of the series, which itself stays
+        // Then the vendor holds them as exceptions of the series, which itself stays
         #expect((pushed.pushed, pushed.deleted, pushed.errors) == (1, 1, 0))
         let listed = try await rig.vendorEvents(ref)
         #expect(Set(listed.map(\.id)) == [ids[1], ids[3]])
