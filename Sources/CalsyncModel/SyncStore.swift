@@ -41,6 +41,13 @@ public struct SyncStep: Sendable, Hashable {
         self.conflict = conflict
         self.events = events
     }
+
+    /// The mapping as the step stores it: its version one past the version it was decided on.
+    public var storedMapping: Mapping {
+        var stored = mapping
+        stored.version = (expectedVersion ?? 0) + 1
+        return stored
+    }
 }
 
 /// Why a mapping or conflict operation was refused.

@@ -106,8 +106,7 @@ extension SQLiteStateStore: SyncStore {
     private static func write(_ step: SyncStep, db: Database) throws -> Mapping {
         let mapping = step.mapping
         if let write = step.entry { try apply(write, ref: mapping.ref, db: db) }
-        var stored = mapping
-        stored.version = (step.expectedVersion ?? 0) + 1
+        let stored = step.storedMapping
         try upsert(stored, db: db)
         switch step.conflict {
         case .record(let conflict)?:

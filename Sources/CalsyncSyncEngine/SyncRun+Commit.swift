@@ -28,10 +28,8 @@ extension SyncRun {
     mutating func hold(_ step: SyncStep, counting counted: WritableKeyPath<SyncReport, Int>? = nil) throws -> Mapping {
         held.append(HeldStep(step: step, counted: counted))
         if let counted { report[keyPath: counted] += 1 }
-        var stored = step.mapping
-        stored.version = (step.expectedVersion ?? 0) + 1
         if held.count >= engine.batchSize { try commitHeld() }
-        return stored
+        return step.storedMapping
     }
 
     /// Commits every held step in one transaction. A step the store refuses because its mapping or entry
