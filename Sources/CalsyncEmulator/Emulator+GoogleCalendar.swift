@@ -153,13 +153,7 @@ extension Emulator {
     func googleModify(
         calendar: CalendarRecord, eventID: String, body: [String: JSONValue], replace: Bool, ifMatch: String?
     ) throws -> GoogleEvent {
-        if googleEvents[calendar.id]?[eventID] == nil, let (series, instance) = googleInstance(eventID, calendar: calendar) {
-            if let ifMatch, ifMatch != "*", ifMatch != series.etag { throw GoogleError.conditionNotMet }
-            googleEvents[calendar.id]?[eventID] = GoogleEvent(
-                id: eventID, calendarID: calendar.id, fields: Self.exceptionFields(instance), revision: series.revision,
-                created: series.created, updated: series.updated)
-            return try googleModify(calendar: calendar, eventID: eventID, body: body, replace: replace, ifMatch: nil)
-        }
+        let ifMatch = try storeGoogleException(eventID, calendar: calendar, ifMatch: ifMatch) ? nil : ifMatch
         guard var event = googleEvents[calendar.id]?[eventID] else { throw GoogleError.notFound }
         if let ifMatch, ifMatch != "*", ifMatch != event.etag { throw GoogleError.conditionNotMet }
         if event.isDeleted { throw GoogleError.deleted }
@@ -181,13 +175,7 @@ extension Emulator {
     /// instance of a recurring series leaves a cancelled exception; deleting a series cancels its
     /// exceptions too.
     func googleDelete(calendar: CalendarRecord, eventID: String, ifMatch: String?) throws {
-        if googleEvents[calendar.id]?[eventID] == nil, let (series, instance) = googleInstance(eventID, calendar: calendar) {
-            if let ifMatch, ifMatch != "*", ifMatch != series.etag { throw GoogleError.conditionNotMet }
-            googleEvents[calendar.id]?[eventID] = GoogleEvent(
-                id: eventID, calendarID: calendar.id, fields: Self.exceptionFields(instance), revision: series.revision,
-                created: series.created, updated: series.updated)
-            return try googleDelete(calendar: calendar, eventID: eventID, ifMatch: nil)
-        }
+        let ifMatch = try storeGoogleException(eventID, calendar: calendar, ifMatch: ifMatch) ? nil : ifMatch
         guard var event = googleEvents[calendar.id]?[eventID] else { throw GoogleError.notFound }
         if let ifMatch, ifMatch != "*", ifMatch != event.etag { throw GoogleError.conditionNotMet }
         if event.isDeleted { throw GoogleError.deleted }
@@ -222,10 +210,19 @@ extension Emulator {
         return instances?.first { $0.id == instanceID }.map { (series, $0.resource) }
     }
 
-    /// The stored fields of a new exception: the instance's, without what the server renders.
-    static func exceptionFields(_ instance: JSONValue) -> [String: JSONValue] {
+    /// Stores `eventID`, when it is an instance of a series not changed on its own yet, as an exception
+    /// with the instance's fields (without what the server renders), so a change or a deletion can act on
+    /// it. `If-Match` is checked against the series' etag, which the instance carries.
+    /// - Returns: Whether it stored one; `If-Match` is then checked already.
+    private func storeGoogleException(_ eventID: String, calendar: CalendarRecord, ifMatch: String?) throws -> Bool {
+        guard googleEvents[calendar.id]?[eventID] == nil, let (series, instance) = googleInstance(eventID, calendar: calendar)
+        else { return false }
+        if let ifMatch, ifMatch != "*", ifMatch != series.etag { throw GoogleError.conditionNotMet }
         let rendered: Set<String> = ["kind", "etag", "id", "status", "created", "updated", "htmlLink", "creator", "organizer"]
-        return (instance.objectValue ?? [:]).filter { !rendered.contains($0.key) }
+        googleEvents[calendar.id]?[eventID] = GoogleEvent(
+            id: eventID, calendarID: calendar.id, fields: (instance.objectValue ?? [:]).filter { !rendered.contains($0.key) },
+            revision: series.revision, created: series.created, updated: series.updated)
+        return true
     }
 
     /// Records a change on a calendar and pushes `exists` to its live channels.
