@@ -123,16 +123,17 @@ public struct GoogleCalendarClient: CalendarClient {
     public func createEvents(calendarId: String, _ drafts: [(EventDraft, idempotencyKey: String)]) async throws
         -> [Result<VendorEvent, any Error>]
     {
-        try await withThrowingTaskGroup(of: (Int, Result<VendorEvent, any Error>).self) { group in
-            var results = [Result<VendorEvent, any Error>?](repeating: nil, count: drafts.count)
-            var next = 0
-            func addNext() {
-                guard next < drafts.count else { return }
-                let index = next, (draft, key) = drafts[next]
-                next += 1
+        let gate = RequestGate(limit: maxConcurrentCreates)
+        return try await withThrowingTaskGroup(of: (Int, Result<VendorEvent, any Error>).self) { group in
+            for (index, (draft, key)) in drafts.enumerated() {
                 group.addTask {
                     do {
-                        return (index, .success(try await createEvent(calendarId: calendarId, draft, idempotencyKey: key)))
+                        let created = try await gate.run {
+                            // A create that waited for its slot does not start once the call is cancelled.
+                            try Task.checkCancellation()
+                            return try await createEvent(calendarId: calendarId, draft, idempotencyKey: key)
+                        }
+                        return (index, .success(created))
                     } catch let error where CalendarClients.stopsBatch(error) {
                         throw error
                     } catch {
@@ -140,12 +141,8 @@ public struct GoogleCalendarClient: CalendarClient {
                     }
                 }
             }
-            for _ in 0..<maxConcurrentCreates { addNext() }
-            while let (index, result) = try await group.next() {
-                results[index] = result
-                try Task.checkCancellation()
-                addNext()
-            }
+            var results = [Result<VendorEvent, any Error>?](repeating: nil, count: drafts.count)
+            for try await (index, result) in group { results[index] = result }
             return results.map { $0 ?? .failure(CancellationError()) }
         }
     }
